@@ -1,0 +1,47 @@
+# The two commands of the README: `make book` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup book test execute format lint bench clean
+
+# Create the virtualenv and install the pinned requirements and sce (editable), once per change
+# of requirements.txt or pyproject.toml.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## book: execute every chapter and build the HTML into _build/html (warnings fail the build)
+book: setup
+	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+
+## test: unit tests, doctests, nbval over chapters/, lint, the strict book build, the browser checks
+test: setup
+	$(BIN)/python -m pytest
+
+## execute: re-run every chapter in place so the stored outputs match (commit them afterwards)
+execute: setup
+	$(BIN)/python scripts/execute_notebooks.py
+
+## format: apply ruff's formatter and safe fixes to the code and the notebooks
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## bench: the benchmark and accuracy scripts (they print ratios and write benchmarks/results/)
+bench: setup
+	$(BIN)/python benchmarks/bench_cross_entropy.py
+	$(BIN)/python benchmarks/accuracy.py
+
+clean:
+	rm -rf _build .jupyter_cache

@@ -1,0 +1,80 @@
+"""Shared fixtures: the book is built once per test session, exactly as ``make book`` builds it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def build_book(source: Path, *, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the book build of ``make book`` on ``source`` and return the finished process."""
+    return subprocess.run(
+        [str(BIN / "jupyter-book"), "build", str(source), "--builder", "html", "-n", "-W"]
+        + ["--keep-going"],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=1200,
+    )
+
+
+def git_status() -> str | None:
+    """``git status --porcelain`` of the repository, or None outside a git checkout."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return None
+    out = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout
+
+
+class Book:
+    """The result of the session's book build."""
+
+    def __init__(self, process: subprocess.CompletedProcess[str], before: str | None) -> None:
+        self.process = process
+        self.status_before = before
+        self.status_after = git_status()
+        self.html = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def book() -> Book:
+    """The whole book built once into ``_build/html`` with ``-n -W --keep-going``."""
+    before = git_status()
+    return Book(build_book(ROOT), before)
+
+
+def toc_pages() -> list[str]:
+    """Every page of ``_toc.yml`` in reading order, as paths without suffix (``intro``, ...)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def pages() -> list[str]:
+    """The pages listed in ``_toc.yml``, root first."""
+    return toc_pages()
