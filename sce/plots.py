@@ -8,6 +8,7 @@ between chapters. Axes are labelled and the caption in the chapter says what to 
 from __future__ import annotations
 
 import functools
+import io
 from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 
 __all__ = [
     "STYLE",
+    "BookFigure",
     "figure",
     "prediction_vs_truth",
     "softmax_temperatures",
@@ -44,6 +46,19 @@ STYLE: dict[str, object] = {
 TRUTH = "#2e8b57"
 PREDICTION = "#1f5fa8"
 WRONG = "#d1495b"
+
+
+class BookFigure(Figure):
+    """A matplotlib figure that shows itself as a PNG in a notebook, with or without pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110)
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        width, height = self.get_size_inches()
+        return f"<figure {width:g} x {height:g} in, {len(self.axes)} axes>"
 
 
 def figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.4) -> tuple[Figure, list[Axes]]:
@@ -77,7 +92,7 @@ def figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.4) -> tuple[
     if not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
+        fig = BookFigure(figsize=(width, height), layout="constrained")
         axes = [fig.add_subplot(1, ncols, k + 1) for k in range(ncols)]
     return fig, axes
 
@@ -258,4 +273,215 @@ def surprise_curve(*, marks: Sequence[float] = ()) -> Figure:
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0, 7)
     ax.set_title("Cross-entropy charges the surprise of the truth")
+    return fig
+
+
+@_styled
+def gradient_saturation(p_true: np.ndarray, ce_grad: np.ndarray, se_grad: np.ndarray) -> Figure:
+    """Size of the gradient on the true logit against the probability given to the true class.
+
+    Parameters
+    ----------
+    p_true : numpy.ndarray
+        Probabilities of the true class, increasing.
+    ce_grad, se_grad : numpy.ndarray
+        ``|∂E/∂z_true|`` for cross-entropy and for squared error through softmax, at each
+        ``p_true``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the three arrays differ in shape.
+
+    Examples
+    --------
+    >>> p = np.linspace(0.01, 0.99, 5)
+    >>> fig = gradient_saturation(p, 1 - p, p * (1 - p))
+    >>> fig.axes[0].get_xlabel()
+    'probability given to the true class'
+    """
+    p_true, ce_grad, se_grad = (np.asarray(a, dtype=float) for a in (p_true, ce_grad, se_grad))
+    if not p_true.shape == ce_grad.shape == se_grad.shape:
+        raise ValueError(
+            f"p_true, ce_grad and se_grad must have one shape, got "
+            f"{p_true.shape}, {ce_grad.shape}, {se_grad.shape}"
+        )
+    fig, (ax,) = figure(width=5.6, height=3.3)
+    ax.plot(p_true, ce_grad, color=PREDICTION, label="cross-entropy")
+    ax.plot(p_true, se_grad, color=WRONG, label="squared error through softmax")
+    ax.set_xlabel("probability given to the true class")
+    ax.set_ylabel(r"$|\partial E / \partial z_{\mathrm{true}}|$")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.05)
+    ax.set_title("Learning signal when the prediction is wrong")
+    ax.legend(loc="upper right")
+    return fig
+
+
+@_styled
+def training_curves(loss: Sequence[float], accuracy: Sequence[float], *, n_classes: int) -> Figure:
+    """Training loss (with the ln C level of an untrained model) and accuracy per step.
+
+    Parameters
+    ----------
+    loss, accuracy : sequence of float
+        One value per gradient-descent step.
+    n_classes : int
+        The number of classes C; a dashed line marks ln C on the loss axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the two sequences differ in length or are empty.
+
+    Examples
+    --------
+    >>> fig = training_curves([1.1, 0.7, 0.5], [0.4, 0.8, 0.9], n_classes=3)
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['mean cross-entropy', 'accuracy']
+    """
+    loss = np.asarray(loss, dtype=float)
+    accuracy = np.asarray(accuracy, dtype=float)
+    if loss.shape != accuracy.shape or loss.ndim != 1 or loss.size == 0:
+        raise ValueError(
+            f"loss and accuracy must be non-empty and of one length, got {loss.shape} "
+            f"and {accuracy.shape}"
+        )
+    fig, (ax_loss, ax_acc) = figure(2, width=8.0, height=3.2)
+    steps = np.arange(loss.size)
+    ax_loss.plot(steps, loss, color=PREDICTION)
+    ax_loss.axhline(np.log(n_classes), color="#555555", ls="--", lw=1)
+    ax_loss.annotate(
+        f"ln {n_classes} = {np.log(n_classes):.3f}",
+        (steps[-1], np.log(n_classes)),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="right",
+    )
+    ax_loss.set_xlabel("gradient-descent step")
+    ax_loss.set_ylabel("mean cross-entropy")
+    ax_loss.set_ylim(0, max(loss.max(), np.log(n_classes)) * 1.15)
+    ax_acc.plot(steps, accuracy, color=TRUTH)
+    ax_acc.set_xlabel("gradient-descent step")
+    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    return fig
+
+
+@_styled
+def decision_regions(
+    predict: Callable[[np.ndarray], np.ndarray],
+    x: np.ndarray,
+    labels: np.ndarray,
+    *,
+    resolution: int = 300,
+) -> Figure:
+    """The class a 2-D classifier predicts at each point of the plane, with the data on top.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps an array of points, shape ``(m, 2)``, to predicted class indices, shape ``(m,)``.
+    x : numpy.ndarray
+        The data, shape ``(N, 2)``.
+    labels : numpy.ndarray
+        The true class of each point, shape ``(N,)``, integers from 0.
+    resolution : int
+        Grid points along each axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not of shape ``(N, 2)`` or ``labels`` not of shape ``(N,)``.
+
+    Examples
+    --------
+    >>> pts = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> fig = decision_regions(lambda p: (p.sum(axis=1) > 1).astype(int), pts, np.array([0, 1]))
+    >>> fig.axes[0].get_xlabel()
+    '$x_1$'
+    """
+    x = np.asarray(x, dtype=float)
+    labels = np.asarray(labels)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (N, 2), got {x.shape}")
+    if labels.shape != (x.shape[0],):
+        raise ValueError(f"labels must have shape ({x.shape[0]},), got {labels.shape}")
+    pad = 0.5
+    lo, hi = x.min(axis=0) - pad, x.max(axis=0) + pad
+    axis1 = np.linspace(lo[0], hi[0], resolution)
+    axis2 = np.linspace(lo[1], hi[1], resolution)
+    g1, g2 = np.meshgrid(axis1, axis2)
+    grid = np.column_stack([g1.ravel(), g2.ravel()])
+    regions = np.asarray(predict(grid)).reshape(g1.shape)
+    colors = list(STYLE["axes.prop_cycle"].by_key()["color"])
+    n = int(max(labels.max(), regions.max())) + 1
+    cmap = mpl.colors.ListedColormap(colors[:n])
+    fig, (ax,) = figure(width=5.0, height=4.2)
+    ax.contourf(g1, g2, regions, levels=np.arange(n + 1) - 0.5, cmap=cmap, alpha=0.25)
+    for k in range(n):
+        pts = x[labels == k]
+        ax.scatter(pts[:, 0], pts[:, 1], s=12, color=colors[k], label=f"class {k}")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_title("Decision regions of the trained model")
+    ax.legend(loc="best")
+    ax.grid(False)
+    return fig
+
+
+@_styled
+def losses_along_line(t: np.ndarray, curves: dict[str, np.ndarray], *, xlabel: str = "t") -> Figure:
+    """Several losses along a line in parameter space, each on its own axes.
+
+    Parameters
+    ----------
+    t : numpy.ndarray
+        Positions along the line.
+    curves : dict of str to numpy.ndarray
+        Name of each loss (the axes' title) and its values at ``t``.
+    xlabel : str
+        Label of the x-axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If a curve's shape differs from ``t``'s, or there is no curve.
+
+    Examples
+    --------
+    >>> t = np.linspace(-1, 1, 5)
+    >>> fig = losses_along_line(t, {"square": t**2})
+    >>> fig.axes[0].get_title()
+    'square'
+    """
+    t = np.asarray(t, dtype=float)
+    if not curves:
+        raise ValueError("curves must name at least one loss")
+    for name, values in curves.items():
+        if np.shape(values) != t.shape:
+            raise ValueError(f"curve {name!r} has shape {np.shape(values)}, t has {t.shape}")
+    fig, axes = figure(len(curves), width=4.0 * len(curves), height=3.2)
+    colors = [PREDICTION, WRONG, TRUTH, "#6a4c93"]
+    for k, (ax, (name, values)) in enumerate(zip(axes, curves.items(), strict=True)):
+        ax.plot(t, values, color=colors[k % len(colors)])
+        ax.set_title(name)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("loss")
     return fig
