@@ -1,0 +1,526 @@
+"""The built book as a reader sees it: every page of ``_toc.yml`` opened in headless Chromium.
+
+Each page is served from a local HTTP server on 127.0.0.1 and checked for: MathJax finished and
+rendered every formula with no error (neither an ``merror`` node nor an undefined macro drawn as red
+text), every image loaded and every figure of the page's notebook shown, no console error, no failed
+load, no request to another host, and every internal link and ``#anchor`` resolving. A full-page
+screenshot of each page is written to ``_build/screenshots/<page>.png``.
+
+The checks are plain functions (:func:`check_page`) so that the tests at the end can run them on
+tiny throw-away books that break on purpose.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from conftest import ROOT, Book, build_book, toc_pages
+
+pytestmark = pytest.mark.browser
+
+
+def _find_chromium() -> str | None:
+    if Path("/usr/bin/chromium").is_file():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+CHROMIUM = _find_chromium()
+_MISSING = (
+    "headless Chromium is needed for the browser checks of the built book; install it with "
+    "`apt-get install chromium` (Debian/Ubuntu) and the Python package with "
+    "`pip install -r requirements.txt`"
+)
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    CHROMIUM = None
+if CHROMIUM is None:  # pragma: no cover - depends on the environment
+    if os.environ.get("CI", "").lower() not in {"", "0", "false"}:
+        pytest.fail(f"CI is set but {_MISSING}", pytrace=False)
+    pytest.skip(_MISSING, allow_module_level=True)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    # Every host but the local server fails to resolve: a page that reaches for the network is
+    # recorded (the request is still made, and seen) but never waits on it.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+MATHJAX_TIMEOUT_MS = 15_000
+FAVICON = "/favicon.ico"  # the browser asks for it on its own; the book has none
+
+# Runs in the page once it has loaded. Returns everything the Python side checks.
+_INSPECT_JS = r"""
+async (timeoutMs) => {
+  const out = {mathjax: 'absent', mathErrors: [], unrendered: [], strayTex: [], images: [],
+               cellImages: 0, links: [], ids: [], mathCount: 0, mjxCount: 0};
+  const MJ = window.MathJax;
+  if (MJ && MJ.startup && MJ.startup.promise) {
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+    try {
+      out.mathjax = (await Promise.race([MJ.startup.promise.then(() => 'done'), timeout]));
+    } catch (err) {
+      out.mathjax = 'failed: ' + err;
+    }
+    if (out.mathjax === 'done') {
+      for (const item of MJ.startup.document.math) {
+        item.root.walkTree((node) => {
+          if (node.isKind('merror')) {
+            out.mathErrors.push([item.math, node.attributes.get('data-mjx-error') || 'error']);
+          } else if (node.isKind('mtext') && node.attributes.get('mathcolor') === 'red'
+                     && node.getText().startsWith('\\')) {
+            // MathJax's noundefined extension draws an undefined macro as its name in red.
+            out.mathErrors.push([item.math, 'undefined macro ' + node.getText() + ' (red text)']);
+          }
+        });
+      }
+    }
+  }
+  await document.fonts.ready;  // MathJax's web fonts load once a formula needs them
+  const maths = Array.from(document.querySelectorAll('.math'));
+  out.mathCount = maths.length;
+  out.mjxCount = document.querySelectorAll('mjx-container').length;
+  for (const el of maths) {
+    if (!el.querySelector('mjx-container')) out.unrendered.push(el.textContent.trim().slice(0, 80));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const skip = 'pre, code, script, style, noscript, template, textarea, .highlight, .math, '
+             + 'mjx-container';
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const text = node.textContent;
+    if (/\\\(|\\\[|\$\$|\\begin\{/.test(text) && !node.parentElement.closest(skip)) {
+      out.strayTex.push(text.trim().slice(0, 80));
+    }
+  }
+  const images = Array.from(document.images);
+  await Promise.all(images.map((img) => {
+    img.loading = 'eager';
+    return img.decode().catch(() => null);
+  }));
+  out.images = images.map((img) => [img.getAttribute('src'), img.currentSrc || img.src,
+                                    img.complete ? img.naturalWidth : 0]);
+  out.cellImages = document.querySelectorAll('.cell_output img').length;
+  out.links = Array.from(document.querySelectorAll('a[href]'),
+                         (a) => [a.getAttribute('href'), a.href]);
+  out.ids = Array.from(document.querySelectorAll('[id], a[name]'), (el) => el.id || el.name);
+  return out;
+}
+"""
+
+
+@dataclass
+class PageReport:
+    """What :func:`check_page` found on one page; ``problems`` is empty when the page is sound."""
+
+    page: str
+    problems: list[str] = field(default_factory=list)
+    math: int = 0
+    images: int = 0
+    links: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 (a free port) in a thread; yield the base URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
+
+
+@functools.cache
+def _ids_in(html_file: Path, mtime: float) -> frozenset[str]:
+    parser = _Ids()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    return frozenset(parser.ids)
+
+
+def _target_file(html_root: Path, path: str) -> Path:
+    target = html_root / unquote(path).lstrip("/")
+    return target / "index.html" if path.endswith("/") else target
+
+
+_SHOWN_BEFORE_IMAGES = {"text/html", "text/latex"}
+
+
+def notebook_figures(html_root: Path, page: str) -> int:
+    """Figures in the outputs of the notebook the build executed for ``page`` (0 if none).
+
+    A figure is an output with an image and neither HTML nor LaTeX (which would be shown instead);
+    outputs of cells tagged ``remove-output`` or ``remove-cell`` are not on the page.
+    """
+    executed = html_root.parent / "jupyter_execute" / f"{page}.ipynb"
+    if not executed.is_file():
+        return 0
+    count = 0
+    for cell in json.loads(executed.read_text(encoding="utf-8"))["cells"]:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell["cell_type"] != "code" or tags & {"remove-output", "remove-cell"}:
+            continue
+        for output in cell.get("outputs", []):
+            mimes = set(output.get("data", {}))
+            if any(m.startswith("image/") for m in mimes) and not mimes & _SHOWN_BEFORE_IMAGES:
+                count += 1
+    return count
+
+
+def check_page(
+    browser: Browser, base_url: str, html_root: Path, page: str, screenshots: Path | None = None
+) -> PageReport:
+    """Open ``page`` (a ``_toc.yml`` entry such as ``chapters/01-softmax``) and check it.
+
+    Parameters
+    ----------
+    browser
+        A launched Playwright Chromium; each page gets a fresh context (a first-time reader).
+    base_url
+        Where ``html_root`` is served, ending in ``/``.
+    html_root
+        The built ``_build/html`` directory (to resolve links and find the executed notebook).
+    page
+        The page, without suffix.
+    screenshots
+        Directory for ``<page>.png``, a full-page screenshot; None for none.
+
+    Returns
+    -------
+    PageReport
+        The problems found, each a line starting with the page's name, and what was counted.
+    """
+    start = time.perf_counter()
+    report = PageReport(page)
+    problems: list[str] = []
+    local = urlsplit(base_url).netloc
+    requests: list[str] = []
+
+    def is_favicon(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.netloc == local and parts.path == FAVICON
+
+    def on_request(request) -> None:
+        requests.append(request.url)
+        parts = urlsplit(request.url)
+        if parts.scheme not in {"data", "blob", "about"} and parts.netloc != local:
+            problems.append(f"request to another host: {request.method} {request.url}")
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not is_favicon(response.url):
+            problems.append(f"failed load: HTTP {response.status} {response.url}")
+
+    def on_failed(request) -> None:
+        if urlsplit(request.url).netloc == local and not is_favicon(request.url):
+            problems.append(f"failed load: {request.failure} {request.url}")
+
+    def on_console(message) -> None:
+        if message.type == "error" and not is_favicon(message.location.get("url", "")):
+            problems.append(f"console error: {message.text}")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        tab: Page = context.new_page()
+        tab.on("request", on_request)
+        tab.on("response", on_response)
+        tab.on("requestfailed", on_failed)
+        tab.on("console", on_console)
+        tab.on("pageerror", lambda error: problems.append(f"uncaught JavaScript error: {error}"))
+        url = f"{base_url}{page}.html"
+        response = tab.goto(url, wait_until="load")
+        if response is None or not response.ok:
+            status = response.status if response else "no response"
+            report.problems = [f"{page}: page not served ({status}): {url}"]
+            return report
+        found = tab.evaluate(_INSPECT_JS, MATHJAX_TIMEOUT_MS)
+        if screenshots is not None:
+            shot = screenshots / f"{page}.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=shot, full_page=True)
+    finally:
+        context.close()
+
+    # MathJax
+    if found["mathCount"] and found["mathjax"] != "done":
+        problems.append(f"MathJax did not finish typesetting ({found['mathjax']})")
+    for tex, error in found["mathErrors"]:
+        problems.append(f"MathJax error in `{tex.strip()}`: {error}")
+    for tex in found["unrendered"]:
+        problems.append(f"math element not rendered: {tex}")
+    for text in found["strayTex"]:
+        problems.append(f"TeX left as text: {text}")
+    # Images and notebook figures
+    for src, resolved, width in found["images"]:
+        if not width:
+            problems.append(f"image not loaded: {src} ({resolved})")
+    figures = notebook_figures(html_root, page)
+    if found["cellImages"] < figures:
+        problems.append(
+            f"the notebook has {figures} figure(s) in its outputs, the page shows "
+            f"{found['cellImages']}"
+        )
+    # Links and anchors
+    own_ids = set(found["ids"])
+    for href, resolved in found["links"]:
+        parts = urlsplit(resolved)
+        if parts.scheme not in {"http", "https"} or parts.netloc != local:
+            continue
+        target = _target_file(html_root, parts.path)
+        if not target.is_file():
+            problems.append(f"link to a missing page: {href}")
+            continue
+        if not parts.fragment or target.suffix != ".html":
+            continue
+        anchor = unquote(parts.fragment)
+        same_page = target == html_root / f"{page}.html"
+        ids = own_ids if same_page else _ids_in(target, target.stat().st_mtime)
+        if anchor not in ids:
+            problems.append(f"link to a missing anchor: {href} (no id {anchor!r} in {target.name})")
+
+    report.problems = [f"{page}: {problem}" for problem in dict.fromkeys(problems)]
+    report.math = found["mathCount"]
+    report.images = len(found["images"])
+    report.links = len(found["links"])
+    report.requests = len(requests)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless system Chromium driven by Playwright (nothing is downloaded)."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# --- the real book ------------------------------------------------------------------------------
+
+PAGES = toc_pages()
+_REPORTS: list[PageReport] = []
+
+
+@pytest.fixture(scope="module")
+def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
+    """One browser for the whole module; prints what was checked when the module ends."""
+    start = time.perf_counter()
+    with chromium() as launched:
+        launch = time.perf_counter() - start
+        yield launched
+    if _REPORTS:
+        plugins = request.config.pluginmanager
+        reporter = plugins.get_plugin("terminalreporter")
+        capture = plugins.get_plugin("capturemanager")
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(
+                    f"\nbrowser checks of the book: {len(_REPORTS)} pages, "
+                    f"{sum(r.math for r in _REPORTS)} math elements, "
+                    f"{sum(r.images for r in _REPORTS)} images, "
+                    f"{sum(r.links for r in _REPORTS)} links in "
+                    f"{sum(r.seconds for r in _REPORTS):.1f} s (browser start {launch:.1f} s)"
+                )
+
+
+@pytest.fixture(scope="module")
+def served_book(book: Book) -> Iterator[str]:
+    """The session's build of the book, served on 127.0.0.1."""
+    with serve(book.html) as base_url:
+        yield base_url
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_completely_and_offline(
+    browser: Browser, served_book: str, book: Book, page: str
+) -> None:
+    report = check_page(
+        browser, served_book, book.html, page, screenshots=book.html.parent / "screenshots"
+    )
+    _REPORTS.append(report)
+    if report.problems:
+        pytest.fail("\n".join(report.problems), pytrace=False)
+
+
+# --- the checks catch what they are for: tiny books broken on purpose ---------------------------
+
+_HEALTHY_PAGE = """\
+# Intro
+
+A formula, $\\sigma(z)_i = e^{z_i} / \\sum_j e^{z_j}$, and a [link](chapters/broken.md).
+"""
+_BROKEN_PAGE = """\
+# Broken
+
+An undefined command: $\\notamacro{x}$.
+
+<a href="../intro.html#no-such-anchor">a dangling anchor</a>
+
+<img src="../_static/no-such-image.png" alt="missing">
+"""
+_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
+
+
+def _write_book(directory: Path, config: dict) -> Path:
+    (directory / "chapters").mkdir(parents=True)
+    for path in config.get("sphinx", {}).get("local_extensions", {}).values():
+        if (ROOT / path).is_dir():  # the project's own Sphinx extensions come along
+            shutil.copytree(ROOT / path, directory / path)
+    (directory / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    toc = {"format": "jb-book", "root": "intro", "chapters": [{"file": "chapters/broken"}]}
+    (directory / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
+    (directory / "intro.md").write_text(_HEALTHY_PAGE)
+    (directory / "chapters" / "broken.md").write_text(_BROKEN_PAGE)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def broken_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two throw-away books on the project's ``_config.yml``, built side by side.
+
+    ``local``: the project's configuration as it is, with the broken page. ``cdn``: the same with
+    MathJax pointed at a CDN (the offline extension removed).
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    cdn = yaml.safe_load((ROOT / "_config.yml").read_text())
+    sphinx = cdn.setdefault("sphinx", {})
+    sphinx["extra_extensions"] = [
+        ext for ext in sphinx.get("extra_extensions", []) if ext != "sphinx-mathjax-offline"
+    ]
+    sphinx.setdefault("config", {})["mathjax_path"] = _CDN
+    base = tmp_path_factory.mktemp("broken-books")
+    books = {"local": _write_book(base / "local", config), "cdn": _write_book(base / "cdn", cdn)}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        done = dict(zip(books, pool.map(build_book, books.values()), strict=True))
+    for name, process in done.items():
+        assert (books[name] / "_build/html/chapters/broken.html").is_file(), (
+            process.stdout[-3000:] + process.stderr[-3000:]
+        )
+    # The page is Markdown; an executed notebook with a figure stands for a chapter whose plot
+    # was lost on the way to the page.
+    executed = books["local"] / "_build" / "jupyter_execute" / "chapters" / "broken.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    figure = {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBOR"}}
+    cell = {"cell_type": "code", "metadata": {}, "source": "plot()", "outputs": [figure]}
+    executed.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4}))
+    # The same page with MathJax's default TeX packages, where an undefined macro is red text.
+    html = books["local"] / "_build" / "html" / "chapters"
+    page = (html / "broken.html").read_text(encoding="utf-8")
+    found = re.search(r"window\.MathJax = (\{.*?\})</script>", page)
+    assert found, "no MathJax configuration on the page"
+    mathjax = json.loads(found.group(1))
+    mathjax.get("tex", {}).pop("packages", None)
+    red = page.replace(found.group(1), json.dumps(mathjax))
+    (html / "broken-red.html").write_text(red, encoding="utf-8")
+    return {name: path / "_build" / "html" for name, path in books.items()}
+
+
+@pytest.fixture(scope="module")
+def broken_reports(browser: Browser, broken_books: dict[str, Path]) -> dict[str, PageReport]:
+    reports = {}
+    pages_of = {"local": ["intro", "chapters/broken", "chapters/broken-red"], "cdn": ["intro"]}
+    for name, pages in pages_of.items():
+        html = broken_books[name]
+        with serve(html) as base_url:
+            for page in pages:
+                reports[f"{name}:{page}"] = check_page(browser, base_url, html, page)
+    return reports
+
+
+def test_a_sound_page_has_no_problem(broken_reports: dict[str, PageReport]) -> None:
+    report = broken_reports["local:intro"]
+    assert report.math == 1
+    assert not report.problems, "\n".join(report.problems)
+
+
+def test_an_undefined_latex_command_fails_naming_the_page(
+    broken_reports: dict[str, PageReport],
+) -> None:
+    problems = broken_reports["local:chapters/broken"].problems
+    assert any(
+        p.startswith("chapters/broken: MathJax error in `\\notamacro{x}`") for p in problems
+    ), problems
+
+
+def test_an_undefined_latex_command_drawn_as_red_text_fails_too(
+    broken_reports: dict[str, PageReport],
+) -> None:
+    problems = broken_reports["local:chapters/broken-red"].problems
+    expected = "chapters/broken-red: MathJax error in `\\notamacro{x}`: undefined macro \\notamacro"
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_a_dangling_anchor_fails_naming_the_link(broken_reports: dict[str, PageReport]) -> None:
+    problems = broken_reports["local:chapters/broken"].problems
+    assert "chapters/broken: link to a missing anchor: ../intro.html#no-such-anchor" in "\n".join(
+        problems
+    ), problems
+
+
+def test_a_missing_image_fails_naming_it(broken_reports: dict[str, PageReport]) -> None:
+    problems = "\n".join(broken_reports["local:chapters/broken"].problems)
+    assert "chapters/broken: image not loaded: ../_static/no-such-image.png" in problems
+    assert "chapters/broken: failed load: HTTP 404" in problems
+
+
+def test_mathjax_from_a_cdn_fails_naming_the_request(
+    broken_reports: dict[str, PageReport],
+) -> None:
+    problems = broken_reports["cdn:intro"].problems
+    assert f"intro: request to another host: GET {_CDN}" in problems, problems
+    assert any(p.startswith("intro: MathJax did not finish") for p in problems), problems
+
+
+def test_a_lost_notebook_figure_fails_naming_the_page(
+    broken_reports: dict[str, PageReport],
+) -> None:
+    problems = broken_reports["local:chapters/broken"].problems
+    assert (
+        "chapters/broken: the notebook has 1 figure(s) in its outputs, the page shows 0" in problems
+    ), problems
