@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
@@ -39,7 +40,11 @@ def execute(path: Path) -> float:
 def main(argv: list[str]) -> int:
     paths = [Path(a).resolve() for a in argv] or sorted(CHAPTERS.glob("*.ipynb"))
     for path in paths:
-        seconds = execute(path)
+        try:
+            seconds = execute(path)
+        except CellExecutionError as error:
+            print(f"FAILED {path.relative_to(ROOT)} (not written):\n{error}", file=sys.stderr)
+            return 1
         print(f"executed {path.relative_to(ROOT)} in {seconds:.1f} s")
     return 0
 
