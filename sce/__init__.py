@@ -1,0 +1,33 @@
+"""Softmax and cross-entropy, exact and checked: the reference code of the book."""
+
+from sce import gradcheck
+from sce.numeric import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    cross_entropy_and_grad,
+    cross_entropy_grad,
+    cross_entropy_hessian,
+    log_softmax,
+    logsumexp,
+    one_hot,
+    sigmoid,
+    smooth_labels,
+    softmax,
+    softmax_jacobian,
+)
+
+__all__ = [
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "cross_entropy_and_grad",
+    "cross_entropy_grad",
+    "cross_entropy_hessian",
+    "gradcheck",
+    "log_softmax",
+    "logsumexp",
+    "one_hot",
+    "sigmoid",
+    "smooth_labels",
+    "softmax",
+    "softmax_jacobian",
+]
