@@ -87,7 +87,7 @@ def figure(ncols: int = 1, *, width: float = 6.4, height: float = 3.4) -> tuple[
     --------
     >>> fig, (ax,) = figure()
     >>> type(fig).__name__, len(fig.axes)
-    ('Figure', 1)
+    ('BookFigure', 1)
     """
     if not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
@@ -484,4 +484,265 @@ def losses_along_line(t: np.ndarray, curves: dict[str, np.ndarray], *, xlabel: s
         ax.set_title(name)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("loss")
+    return fig
+
+
+@_styled
+def exp_range(limits: dict[str, Sequence[float]], *, xlim: float = 800.0) -> Figure:
+    """Where ``exp(x)`` is normal, subnormal, rounds to 0 or overflows, one bar per dtype.
+
+    Parameters
+    ----------
+    limits : mapping of str to three floats
+        For each dtype name, ``(zero, subnormal, overflow)``: the largest ``x`` whose ``exp(x)``
+        rounds to 0, the largest ``x`` whose ``exp(x)`` is subnormal, and the largest ``x`` whose
+        ``exp(x)`` is finite.
+    xlim : float
+        The x-axis runs from ``-xlim`` to ``xlim``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``limits`` is empty, or a dtype's three limits are not increasing or not inside
+        ``(-xlim, xlim)``.
+
+    Examples
+    --------
+    >>> fig = exp_range({"float32": (-103.97, -87.34, 88.72)})
+    >>> fig.axes[0].get_xlabel()
+    '$x$'
+    """
+    if not limits:
+        raise ValueError("limits must name at least one dtype")
+    rows = []
+    for name, values in limits.items():
+        zero, sub, over = (float(v) for v in values)
+        if not -xlim < zero < sub < over < xlim:
+            raise ValueError(
+                f"limits of {name!r} must satisfy -xlim < zero < subnormal < overflow < xlim, "
+                f"got {(zero, sub, over)}"
+            )
+        rows.append((name, zero, sub, over))
+    fig, (ax,) = figure(width=7.0, height=0.9 + 0.6 * len(rows))
+    regions = [
+        ("rounds to 0", "#bbbbbb"),
+        ("subnormal", "#edae49"),
+        ("normal", TRUTH),
+        ("overflows to inf", WRONG),
+    ]
+    for y, (_, zero, sub, over) in enumerate(rows):
+        edges = [-xlim, zero, sub, over, xlim]
+        for k, (label, color) in enumerate(regions):
+            ax.barh(
+                y,
+                edges[k + 1] - edges[k],
+                left=edges[k],
+                height=0.6,
+                color=color,
+                label=label if y == 0 else None,
+            )
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.set_xlim(-xlim, xlim)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("dtype")
+    ax.set_title(r"What $\exp(x)$ returns")
+    ax.grid(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=4)
+    return fig
+
+
+@_styled
+def ulp_error_vs_margin(
+    margins: Sequence[float],
+    errors: dict[str, Sequence[float]],
+    *,
+    title: str,
+    floor: float = 0.1,
+    ceiling: float | None = None,
+    ceiling_label: str = "",
+    ylabel: str = "error of the loss (ulp)",
+) -> Figure:
+    """Error of the loss in ulps against the margin, one line per method, on a log y-axis.
+
+    Parameters
+    ----------
+    margins : sequence of float
+        The margins (logit of the true class minus the others), increasing.
+    errors : mapping of str to sequence of float
+        For each method, its error in ulps at each margin (``inf`` or NaN where it failed).
+    title : str
+        The figure's title.
+    floor : float
+        Errors below it, exact results included, are drawn at ``floor`` (a log axis has no 0).
+    ceiling : float, optional
+        Errors above it, ``inf`` and NaN included, are drawn at ``ceiling`` (default: the largest
+        finite error). A dotted line marks it.
+    ceiling_label : str
+        Text written above the dotted line.
+    ylabel : str
+        Label of the y-axis (the default names the loss; say so when the errors are another
+        quantity's, such as a gradient entry's).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If there is no method, a series's length differs from ``margins``'s, or ``floor`` is not
+        positive.
+
+    Examples
+    --------
+    >>> fig = ulp_error_vs_margin([0, 10, 20], {"a": [0.0, 1.0, 3.0]}, title="t")
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    m = np.asarray(margins, dtype=float)
+    if not errors:
+        raise ValueError("errors must name at least one method")
+    if not floor > 0:
+        raise ValueError(f"floor must be positive, got {floor!r}")
+    series = {}
+    for name, values in errors.items():
+        e = np.asarray(values, dtype=float)
+        if e.shape != m.shape or m.ndim != 1:
+            raise ValueError(f"errors of {name!r} have shape {e.shape}, margins {m.shape}")
+        series[name] = e
+    finite = np.concatenate([e[np.isfinite(e)] for e in series.values()])
+    top = float(ceiling) if ceiling is not None else max(float(finite.max(initial=floor)), floor)
+    fig, (ax,) = figure(width=6.4, height=3.6)
+    styles = ["-", "--", "-.", ":"]
+    for k, (name, e) in enumerate(series.items()):
+        shown = np.where(np.isfinite(e), e, top)
+        ax.plot(m, np.clip(shown, floor, top), styles[k % len(styles)], lw=1.8, label=name)
+    ax.axhline(top, color="#555555", lw=0.8, ls=":")
+    if ceiling_label:
+        ax.annotate(
+            ceiling_label,
+            (m.min(), top),
+            xytext=(4, 3),
+            textcoords="offset points",
+            fontsize=9,
+            color="#555555",
+        )
+    ax.set_yscale("log")
+    ax.set_ylim(floor / 2, top * 20)
+    ax.set_xlim(m.min(), m.max())
+    ax.set_xlabel("margin (logit of the true class minus the others)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(loc="center right")
+    return fig
+
+
+@_styled
+def label_smoothing_bars(
+    prediction: Sequence[float], label: Sequence[float], smoothed: Sequence[float]
+) -> Figure:
+    """A label, its smoothed version and a prediction; beside them the gradient ŷ − y_smoothed.
+
+    Parameters
+    ----------
+    prediction : sequence of float
+        The predicted distribution ŷ.
+    label, smoothed : sequence of float
+        The label y and the smoothed label (same length as ``prediction``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the three vectors are not 1-D of one length.
+
+    Examples
+    --------
+    >>> fig = label_smoothing_bars([0.6, 0.3, 0.1], [1, 0, 0], [0.9, 0.05, 0.05])
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['probability', 'gradient of the loss']
+    """
+    p, y, s = (np.asarray(a, dtype=float) for a in (prediction, label, smoothed))
+    if not p.shape == y.shape == s.shape or p.ndim != 1:
+        raise ValueError(
+            f"prediction, label and smoothed must be 1-D of one length, got "
+            f"{p.shape}, {y.shape}, {s.shape}"
+        )
+    fig, (ax, ax_grad) = figure(2, width=8.0, height=3.2)
+    x = np.arange(p.size)
+    names = [str(k + 1) for k in range(p.size)]
+    ax.bar(x - 0.27, y, 0.27, color="#999999", label=r"label $y$")
+    ax.bar(x, s, 0.27, color=TRUTH, label=r"smoothed $y_\varepsilon$")
+    ax.bar(x + 0.27, p, 0.27, color=PREDICTION, label=r"prediction $\hat y$")
+    ax.set_xticks(x, names)
+    ax.set_xlabel("class")
+    ax.set_ylabel("probability")
+    ax.set_ylim(0, 1.15)
+    ax.legend(loc="upper right")
+    g = p - s
+    ax_grad.bar(x, g, 0.5, color=[WRONG if v > 0 else TRUTH for v in g])
+    ax_grad.axhline(0, color="#555555", lw=0.8)
+    ax_grad.set_xticks(x, names)
+    ax_grad.set_xlabel("class")
+    ax_grad.set_ylabel("gradient of the loss")
+    ax_grad.set_title(r"$\hat y - y_\varepsilon$")
+    return fig
+
+
+@_styled
+def benchmark_times(
+    classes: Sequence[int], medians: dict[str, Sequence[float]], *, title: str
+) -> Figure:
+    """Median times of several implementations, grouped by the number of classes.
+
+    Parameters
+    ----------
+    classes : sequence of int
+        The numbers of classes C of the cases, one group of bars each.
+    medians : mapping of str to sequence of float
+        For each implementation, its median time in milliseconds in each case (NaN where it was
+        not measured).
+    title : str
+        The figure's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If there is no implementation or a series's length differs from ``classes``'s.
+
+    Examples
+    --------
+    >>> fig = benchmark_times([10, 1000], {"a": [1.0, 2.0], "b": [1.5, 2.5]}, title="t")
+    >>> fig.axes[0].get_ylabel()
+    'median time (ms)'
+    """
+    cs = [int(c) for c in classes]
+    if not medians:
+        raise ValueError("medians must name at least one implementation")
+    for name, values in medians.items():
+        if len(values) != len(cs):
+            raise ValueError(f"medians of {name!r} have {len(values)} entries, classes {len(cs)}")
+    fig, (ax,) = figure(width=6.8, height=3.4)
+    width = 0.8 / len(medians)
+    x = np.arange(len(cs))
+    for k, (name, values) in enumerate(medians.items()):
+        offset = (k - (len(medians) - 1) / 2) * width
+        ax.bar(x + offset, np.asarray(values, dtype=float), width, label=name)
+    ax.set_xticks(x, [f"C = {c}" for c in cs])
+    ax.set_xlabel("number of classes")
+    ax.set_ylabel("median time (ms)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", ncols=min(len(medians), 5))
     return fig
