@@ -53,9 +53,11 @@ from sympy.printing.latex import LatexPrinter
 __all__ = [
     "CONCRETE_SIZES",
     "DEFINITIONS",
+    "POST_GRADIENT_LINES",
     "SUM_Y_IS_ONE",
     "Assumption",
     "CheckRecord",
+    "Comparison",
     "Derivation",
     "DerivationError",
     "Failure",
@@ -87,6 +89,8 @@ __all__ = [
     "linear_layer_gradient_w",
     "log_softmax",
     "log_softmax_n",
+    "post_comparison",
+    "post_gradient",
     "sigmoid_as_softmax",
     "sigmoid_derivative",
     "softmax",
@@ -2988,6 +2992,215 @@ def wrong_gradient_drops_sum_to_one() -> Derivation:
     return _gradient_steps(d, drop=True)
 
 
+def _others(expr: Expr) -> sp.Sum:
+    """Σ_{i ≠ j} expr, written as Σ_i (1 − δ_ij) expr so that it is checkable for general n."""
+    return sp.Sum(_um(1 - sp.KroneckerDelta(i, j), expr), (i, 1, n))
+
+
+@cache
+def post_gradient() -> Derivation:
+    r"""∂E/∂z_j derived along the original post's lines, with every index written out.
+
+    The same route as the post ("Softmax and Cross-entropy", 2019): the chain rule, eq-2, the two
+    cases of the Jacobian (eq-1), then collecting terms. The sum over the classes i ≠ j is written
+    :math:`\sum_i (1 - \delta_{ij})(\dots)`. Steps checked by ``expand`` after ``deltasummation``;
+    the last uses :data:`SUM_Y_IS_ONE`. :func:`post_comparison` sets each step beside the post's
+    line.
+
+    Returns
+    -------
+    Derivation
+
+    Raises
+    ------
+    None
+
+    Examples
+    --------
+    >>> d = post_gradient()
+    >>> len(d.steps), d.result
+    (9, \hat{y}[j] - y[j])
+    """
+    return (
+        Derivation(
+            "post_gradient",
+            sp.Derivative(E, z[j]),
+            indices=[j],
+            title="the gradient along the post's route, indices written out",
+        )
+        .step(_chain_sum(), r"chain rule: the post's $\cdot$ is a sum over $i$")
+        .step(
+            sp.Sum(_um(-y[i] / yhat[i], sp.Derivative(yhat[i], z[j])), (i, 1, n)),
+            r"$\partial E / \partial \hat{y}_i = -y_i / \hat{y}_i$ (eq-2)",
+        )
+        .step(
+            sp.Sum(_um(-y[i] / yhat[i], jacobian_n(i, j)), (i, 1, n)),
+            "substitute the softmax Jacobian (eq-1)",
+        )
+        .step(
+            _um(-y[j] / yhat[j], yhat[j] * (1 - yhat[j]))
+            + _others(_um(-y[i] / yhat[i], -yhat[i] * yhat[j])),
+            r"eq-1: the term $i = j$, and the terms $i \neq j$",
+        )
+        .step(
+            -y[j] * (1 - yhat[j]) + _others(y[i] * yhat[j]),
+            r"cancel $\hat{y}_j$ and $\hat{y}_i$",
+        )
+        .step(
+            -y[j] + y[j] * yhat[j] + _others(y[i] * yhat[j]),
+            "expand",
+        )
+        .step(
+            yhat[j] * (y[j] + _others(y[i])) - y[j],
+            r"take $\hat{y}_j$ out",
+        )
+        .step(
+            yhat[j] * sp.Sum(y[i], (i, 1, n)) - y[j],
+            r"$y_j$ and the labels $y_i$, $i \neq j$, are all the labels",
+        )
+        .step(gradient_n(True), "the labels sum to one", using=[SUM_Y_IS_ONE])
+    )
+
+
+#: The post's lines for ∂E/∂logits, as published (quoted, not derived; Markdown with ``$...$``),
+#: each with what the checked line beside it changes. One entry per step of :func:`post_gradient`.
+POST_GRADIENT_LINES: tuple[tuple[str, str], ...] = (
+    (
+        r"$\frac{\partial E}{\partial logits} = \frac{\partial E}{\partial \hat{Y}}"
+        r" . \frac{\partial \hat{Y}}{\partial logits}$",
+        r"The dot hides a sum: $E$ depends on $z_j$ through every $\hat y_i$.",
+    ),
+    (
+        r"$\frac{\partial E}{\partial logits} = -\frac{y}{\hat{y}}"
+        r" . \frac{\partial \hat{Y}}{\partial logits}$ (eq-2)",
+        r"eq-2 with its index: $-y_i/\hat y_i$ sits inside the sum over $i$.",
+    ),
+    (
+        r"$= -\frac{y}{\hat{y}}.\begin{Bmatrix} softmax_i(1-softmax_j) & i= j \\"
+        r" {-softmax_j}.{softmax_i} & i\neq j \end{Bmatrix}$",
+        r"eq-1 substituted, its two cases written as one with $\delta_{ij}$.",
+    ),
+    (
+        r"$= -\frac{y}{\hat{y}}.\hat{y_t}.(1-\hat{y_t}) + \sum_{i\neq j}"
+        r"(\frac{-y_t}{\hat{y_t}})(-\hat{y_t}\hat{y_t})$",
+        r"The post writes $t$ for both $i$ and $j$: its term $\hat y_t \hat y_t$ must be"
+        r" $\hat y_i \hat y_j$, and $y_t/\hat y_t$ under the sum must be $y_i/\hat y_i$.",
+    ),
+    (
+        r"$= -y.(1-\hat{y_t}) + \sum_{i\neq j}y_t.\hat{y_t}$",
+        r"Under the sum the label is $y_i$ and the probability $\hat y_j$: different"
+        r" classes.",
+    ),
+    (
+        r"$= -y+y.\hat{y_t} + \sum_{i\neq j}y_t.\hat{y_t}$",
+        r"The same indices as the line before.",
+    ),
+    (
+        r"$= \hat{y_t}.(y + \sum_{i\neq j}y_t) -y$",
+        r"$\hat y_j$ comes out of every term, so the sum adds the labels $y_i$.",
+    ),
+    (
+        r"Since Y is a one hot vector, the term $(y + \sum_{i\neq j}y_t)$ sums up to one.",
+        r"The bracket is $\sum_i y_i$ for any label; nothing about $y$ is assumed yet.",
+    ),
+    (
+        r"$= (\hat{y_t} -y)$ (eq-3)",
+        r"Only $\sum_i y_i = 1$ is used: one-hot labels satisfy it, and so do soft and"
+        r" smoothed ones.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Quoted lines beside the checked steps of a derivation, shown as a MyST table.
+
+    Attributes
+    ----------
+    derivation : Derivation
+        The checked derivation; its steps fill the middle column.
+    lines : tuple of (str, str)
+        Per step: the quoted line and a note (Markdown, math in ``$...$``).
+    """
+
+    derivation: Derivation
+    lines: tuple[tuple[str, str], ...]
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The table's rows: (quoted line, checked step as ``$...$``, note), one per step.
+
+        Returns
+        -------
+        list of tuple of str
+
+        Raises
+        ------
+        DerivationError
+            If the derivation does not check.
+        ValueError
+            If the number of lines differs from the number of steps.
+
+        Examples
+        --------
+        >>> rows = post_comparison().rows()
+        >>> len(rows), rows[-1][1]
+        (9, '$= \\\\hat{y}_{j} - y_{j}$')
+        """
+        self.derivation.check()
+        if len(self.lines) != len(self.derivation.steps):
+            raise ValueError(
+                f"lines: {len(self.lines)} quoted lines for "
+                f"{len(self.derivation.steps)} steps of {self.derivation.name!r}"
+            )
+        rows = []
+        for number, (step, (quoted, note)) in enumerate(
+            zip(self.derivation.steps, self.lines, strict=True), start=1
+        ):
+            left = latex(self.derivation.lhs) + " " if number == 1 else ""
+            rows.append((quoted, f"${left}= {latex(step.expr)}$", note))
+        return rows
+
+    def __repr__(self) -> str:
+        return f"<Comparison of {len(self.lines)} quoted lines with {self.derivation!r}>"
+
+    def _repr_markdown_(self) -> str:
+        out = [
+            "```{list-table}",
+            ":header-rows: 1",
+            ":widths: 40 40 20",
+            ":class: post-comparison",
+            "",
+            "* - the post, as published",
+            "  - checked by SymPy",
+            "  - what changed",
+        ]
+        for quoted, checked, note in self.rows():
+            out += [f"* - {quoted}", f"  - {checked}", f"  - {note}"]
+        out.append("```")
+        return "\n".join(out)
+
+
+def post_comparison() -> Comparison:
+    """The post's lines for the gradient beside the checked steps of :func:`post_gradient`.
+
+    Returns
+    -------
+    Comparison
+        Renders in a notebook as a three-column table (post, checked, what changed).
+
+    Raises
+    ------
+    DerivationError
+        When rendered, if :func:`post_gradient` does not check.
+
+    Examples
+    --------
+    >>> print(post_comparison()._repr_markdown_().splitlines()[0])
+    ```{list-table}
+    """
+    return Comparison(post_gradient(), POST_GRADIENT_LINES)
+
+
 # --------------------------------------------------------------------------------------------
 # Registry
 # --------------------------------------------------------------------------------------------
@@ -3004,6 +3217,7 @@ _BOOK = (
     softmax_jacobian_psd,
     cross_entropy_gradient,
     cross_entropy_gradient_direct,
+    post_gradient,
     cross_entropy_hessian,
     cross_entropy_hessian_matrix,
     temperature_gradient,

@@ -201,3 +201,34 @@ def test_concrete_jacobian_equals_diag_minus_outer_product():
     zs, _ = sym.concrete_symbols(3)
     p = sym.softmax(zs)
     assert sp.cancel(sym.jacobian(zs) - (sp.diag(*p) - p * p.T)) == sp.zeros(3, 3)
+
+
+def test_post_gradient_route_reaches_yhat_minus_y(records):
+    d = _proved(records, "post_gradient", yhat[j] - y[j])
+    assert records["post_gradient"].n_general == len(d.steps)
+    assert d.steps[-1].using == (sym.SUM_Y_IS_ONE,)
+
+
+def test_post_comparison_sets_one_quoted_line_beside_each_step():
+    comparison = sym.post_comparison()
+    rows = comparison.rows()
+    assert len(rows) == len(sym.post_gradient().steps) == len(sym.POST_GRADIENT_LINES)
+    table = comparison._repr_markdown_()
+    assert table.startswith("```{list-table}") and table.endswith("```")
+    assert "one hot" in rows[7][0]
+
+
+def test_post_index_mixup_yhat_t_yhat_t_fails_at_that_step():
+    """The post's ŷ_t ŷ_t under the sum over i ≠ j, read as ŷ_j ŷ_j, is not the Jacobian term."""
+    good = sym.post_gradient()
+    wrong = sym.Derivation("post_mixup", good.lhs, indices=[j])
+    for step in good.steps[:3]:
+        wrong.step(step.expr, step.why)
+    others = sp.Sum(
+        (1 - sp.KroneckerDelta(i, j)) * (-y[j] / yhat[j]) * (-yhat[j] * yhat[j]), (i, 1, n)
+    )
+    wrong.step(-y[j] / yhat[j] * yhat[j] * (1 - yhat[j]) + others, "the post's y_t, ŷ_t ŷ_t")
+    failure = wrong.try_check()
+    assert failure is not None and failure.step == 4
+    with pytest.raises(sym.DerivationError, match=r"step 4 .*the post's y_t"):
+        wrong.check()
