@@ -3113,7 +3113,7 @@ POST_GRADIENT_LINES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class Comparison:
-    """Quoted lines beside the checked steps of a derivation, shown as a MyST table.
+    """Quoted lines beside the checked steps of a derivation, shown as a MyST admonition.
 
     Attributes
     ----------
@@ -3165,18 +3165,24 @@ class Comparison:
 
     def _repr_markdown_(self) -> str:
         out = [
-            "```{list-table}",
-            ":header-rows: 1",
-            ":widths: 40 40 20",
-            ":class: post-comparison",
+            ":::{admonition} The post's lines beside the checked ones",
+            ":class: tip",
             "",
-            "* - the post, as published",
-            "  - checked by SymPy",
-            "  - what changed",
         ]
-        for quoted, checked, note in self.rows():
-            out += [f"* - {quoted}", f"  - {checked}", f"  - {note}"]
-        out.append("```")
+        for number, (quoted, checked, note) in enumerate(self.rows(), start=1):
+            out += [
+                f"{number}. **The post:** {quoted}",
+                "",
+                "   **Checked:**",
+                "",
+                "   $$",
+                f"   {checked[1:-1]}",
+                "   $$",
+                "",
+                f"   {note}",
+                "",
+            ]
+        out.append(":::")
         return "\n".join(out)
 
 
@@ -3186,7 +3192,7 @@ def post_comparison() -> Comparison:
     Returns
     -------
     Comparison
-        Renders in a notebook as a three-column table (post, checked, what changed).
+        Renders in a notebook as a numbered list: the post's line, the checked line, what changed.
 
     Raises
     ------
@@ -3196,7 +3202,7 @@ def post_comparison() -> Comparison:
     Examples
     --------
     >>> print(post_comparison()._repr_markdown_().splitlines()[0])
-    ```{list-table}
+    :::{admonition} The post's lines beside the checked ones
     """
     return Comparison(post_gradient(), POST_GRADIENT_LINES)
 

@@ -214,7 +214,7 @@ def test_post_comparison_sets_one_quoted_line_beside_each_step():
     rows = comparison.rows()
     assert len(rows) == len(sym.post_gradient().steps) == len(sym.POST_GRADIENT_LINES)
     table = comparison._repr_markdown_()
-    assert table.startswith("```{list-table}") and table.endswith("```")
+    assert table.startswith(":::{admonition}") and table.endswith(":::")
     assert "one hot" in rows[7][0]
 
 
