@@ -19,10 +19,22 @@ from matplotlib.figure import Figure
 __all__ = [
     "STYLE",
     "BookFigure",
+    "benchmark_times",
+    "binary_cross_entropy_curves",
+    "decision_regions",
+    "exp_range",
     "figure",
+    "gradient_saturation",
+    "label_smoothing_bars",
+    "loss_vs_margin",
+    "losses_along_line",
+    "margin_growth",
     "prediction_vs_truth",
     "softmax_temperatures",
     "surprise_curve",
+    "temperature_paths",
+    "training_curves",
+    "ulp_error_vs_margin",
 ]
 
 #: The book's style: applied to every figure made here.
@@ -745,4 +757,267 @@ def benchmark_times(
     ax.set_ylabel("median time (ms)")
     ax.set_title(title)
     ax.legend(loc="upper left", ncols=min(len(medians), 5))
+    return fig
+
+
+@_styled
+def binary_cross_entropy_curves(
+    x: Sequence[float], *, targets: Sequence[float] = (1.0, 0.0)
+) -> Figure:
+    """Binary cross-entropy with logits and its derivative σ(x) − y against the logit x.
+
+    Parameters
+    ----------
+    x : sequence of float
+        The logits, increasing (the x-axis).
+    targets : sequence of float
+        The labels y in [0, 1], one curve each.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the loss, and its derivative with respect to the logit.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a 1-D vector of at least two finite values, or ``targets`` is empty or
+        has a value outside [0, 1].
+
+    Examples
+    --------
+    >>> fig = binary_cross_entropy_curves(np.linspace(-4, 4, 9))
+    >>> [ax.get_ylabel() for ax in fig.axes]
+    ['loss', 'derivative of the loss']
+    """
+    from sce import binary_cross_entropy_with_logits, sigmoid
+
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1 or x.size < 2 or not np.isfinite(x).all():
+        raise ValueError(f"x must be a 1-D vector of at least two finite values, got {x.shape}")
+    ys = [float(t) for t in targets]
+    if not ys or any(not 0 <= t <= 1 for t in ys):
+        raise ValueError(f"targets must be non-empty values in [0, 1], got {list(targets)!r}")
+    fig, (ax_loss, ax_grad) = figure(2, width=8.0, height=3.2)
+    colors = [TRUTH, WRONG, PREDICTION, "#6a4c93"]
+    for k, t in enumerate(ys):
+        target = np.full_like(x, t)
+        loss = binary_cross_entropy_with_logits(x, target, reduction="none")
+        color = colors[k % len(colors)]
+        ax_loss.plot(x, loss, color=color, label=f"y = {t:g}")
+        ax_grad.plot(x, sigmoid(x) - t, color=color, label=f"y = {t:g}")
+    ax_loss.set_xlabel("logit $x$")
+    ax_loss.set_ylabel("loss")
+    ax_loss.set_title(r"$-y \log \sigma(x) - (1 - y) \log(1 - \sigma(x))$")
+    ax_loss.legend(loc="upper center")
+    ax_grad.axhline(0, color="#555555", lw=0.8)
+    ax_grad.set_xlabel("logit $x$")
+    ax_grad.set_ylabel("derivative of the loss")
+    ax_grad.set_title(r"$\sigma(x) - y$")
+    ax_grad.set_ylim(-1.05, 1.05)
+    ax_grad.legend(loc="lower right")
+    return fig
+
+
+@_styled
+def temperature_paths(
+    z: Sequence[float], temperatures: Sequence[float], *, labels: Sequence[str] | None = None
+) -> Figure:
+    """The probability of each class, ``softmax(z / T)``, against the temperature T (log axis).
+
+    Parameters
+    ----------
+    z : sequence of float
+        One logit vector.
+    temperatures : sequence of float
+        The temperatures, positive and increasing (the x-axis, drawn on a log scale).
+    labels : sequence of str, optional
+        Class names for the legend (default: ``class 1``, ``class 2``, ...).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not a non-empty 1-D vector, the temperatures are not positive and
+        increasing (at least two), or ``labels`` has the wrong length.
+
+    Examples
+    --------
+    >>> fig = temperature_paths([2.0, 1.0, 0.1], np.geomspace(0.1, 10, 5))
+    >>> fig.axes[0].get_xscale()
+    'log'
+    """
+    from sce import softmax
+
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"z must be a non-empty 1-D vector, got shape {z.shape}")
+    temps = np.asarray(temperatures, dtype=float)
+    if temps.ndim != 1 or temps.size < 2 or temps.min() <= 0 or (np.diff(temps) <= 0).any():
+        raise ValueError("temperatures must be at least two positive, increasing values")
+    names = list(labels) if labels is not None else [f"class {k + 1}" for k in range(z.size)]
+    if len(names) != z.size:
+        raise ValueError(f"labels must have {z.size} entries, got {len(names)}")
+    probs = softmax(z[None, :] / temps[:, None])
+    fig, (ax,) = figure(width=6.0, height=3.4)
+    for k in range(z.size):
+        ax.plot(temps, probs[:, k], lw=1.8, label=names[k])
+    ax.axhline(1 / z.size, color="#555555", ls="--", lw=1)
+    ax.annotate(
+        f"uniform, 1/{z.size}",
+        (temps[0], 1 / z.size),
+        xytext=(2, 4),
+        textcoords="offset points",
+        color="#555555",
+    )
+    ax.set_xscale("log")
+    ax.set_xlim(temps[0], temps[-1])
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("temperature $T$")
+    ax.set_ylabel(r"softmax$(z / T)_i$")
+    ax.set_title("Cold is one-hot, hot is uniform")
+    ax.legend(loc="center right")
+    return fig
+
+
+@_styled
+def loss_vs_margin(
+    margins: Sequence[float],
+    losses: dict[str, Sequence[float]],
+    *,
+    optima: dict[str, float] | None = None,
+) -> Figure:
+    """Losses against the margin (true logit minus the others), optimal margins marked.
+
+    Parameters
+    ----------
+    margins : sequence of float
+        The margins, increasing (the x-axis).
+    losses : mapping of str to sequence of float
+        For each setting (e.g. a label-smoothing ε), the loss at each margin.
+    optima : mapping of str to float, optional
+        For some of the settings, the margin that minimises the loss; drawn as a dot on the
+        curve (its loss interpolated from the curve) with a dotted vertical line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If there is no setting, a series's length differs from ``margins``'s, or an optimum
+        names an unknown setting or lies outside the margins.
+
+    Examples
+    --------
+    >>> m = np.linspace(0, 10, 11)
+    >>> fig = loss_vs_margin(m, {"a": (m - 4) ** 2}, optima={"a": 4.0})
+    >>> fig.axes[0].get_xlabel()
+    'margin $m$ (true logit minus each other logit)'
+    """
+    m = np.asarray(margins, dtype=float)
+    if not losses:
+        raise ValueError("losses must name at least one setting")
+    series = {}
+    for name, values in losses.items():
+        v = np.asarray(values, dtype=float)
+        if v.shape != m.shape or m.ndim != 1:
+            raise ValueError(f"losses of {name!r} have shape {v.shape}, margins {m.shape}")
+        series[name] = v
+    optima = dict(optima or {})
+    for name, opt in optima.items():
+        if name not in series:
+            raise ValueError(f"optimum given for unknown setting {name!r}")
+        if not m.min() <= opt <= m.max():
+            raise ValueError(f"optimum of {name!r} ({opt:g}) lies outside the margins")
+    fig, (ax,) = figure(width=6.0, height=3.4)
+    colors = list(STYLE["axes.prop_cycle"].by_key()["color"])
+    for k, (name, v) in enumerate(series.items()):
+        color = colors[k % len(colors)]
+        ax.plot(m, v, color=color, lw=1.8, label=name)
+        if name in optima:
+            opt = optima[name]
+            ax.axvline(opt, color=color, ls=":", lw=1)
+            ax.plot([opt], [np.interp(opt, m, v)], "o", color=color)
+    ax.set_xlim(m.min(), m.max())
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("margin $m$ (true logit minus each other logit)")
+    ax.set_ylabel("cross-entropy")
+    ax.set_title("Where the loss is smallest")
+    ax.legend(loc="upper right")
+    return fig
+
+
+@_styled
+def margin_growth(
+    steps: Sequence[float],
+    margins: dict[str, Sequence[float]],
+    *,
+    limits: dict[str, float] | None = None,
+    logx: bool = False,
+) -> Figure:
+    """The margin reached after each gradient-descent step, with the limits it approaches.
+
+    Parameters
+    ----------
+    steps : sequence of float
+        Step numbers, increasing (the x-axis).
+    margins : mapping of str to sequence of float
+        For each setting, the margin after each step.
+    limits : mapping of str to float, optional
+        For some of the settings, the margin the descent converges to (a dashed line).
+    logx : bool
+        Draw the steps on a log scale (then every step must be positive).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If there is no setting, a series's length differs from ``steps``'s, a limit names
+        an unknown setting, or ``logx`` is set and a step is not positive.
+
+    Examples
+    --------
+    >>> s = np.arange(5)
+    >>> fig = margin_growth(s, {"a": np.log1p(s)}, limits={"a": 2.0})
+    >>> fig.axes[0].get_ylabel()
+    'margin $m$'
+    """
+    s = np.asarray(steps, dtype=float)
+    if not margins:
+        raise ValueError("margins must name at least one setting")
+    series = {}
+    for name, values in margins.items():
+        v = np.asarray(values, dtype=float)
+        if v.shape != s.shape or s.ndim != 1:
+            raise ValueError(f"margins of {name!r} have shape {v.shape}, steps {s.shape}")
+        series[name] = v
+    limits = dict(limits or {})
+    for name in limits:
+        if name not in series:
+            raise ValueError(f"limit given for unknown setting {name!r}")
+    if logx and not (s > 0).all():
+        raise ValueError("steps must be positive with logx=True")
+    fig, (ax,) = figure(width=6.0, height=3.4)
+    colors = list(STYLE["axes.prop_cycle"].by_key()["color"])
+    for k, (name, v) in enumerate(series.items()):
+        color = colors[k % len(colors)]
+        ax.plot(s, v, color=color, lw=1.8, label=name)
+        if name in limits:
+            ax.axhline(limits[name], color=color, ls="--", lw=1)
+    if logx:
+        ax.set_xscale("log")
+    ax.set_xlim(s.min(), s.max())
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("gradient-descent step")
+    ax.set_ylabel("margin $m$")
+    ax.set_title("Without smoothing the margin never stops growing")
+    ax.legend(loc="upper left")
     return fig

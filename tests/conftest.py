@@ -11,13 +11,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+#: The options of `make book`: warnings and broken references fail the build.
+BUILD_OPTIONS = ("--builder", "html", "-n", "-W", "--keep-going")
 
 
 def build_book(source: Path, *, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the book build of ``make book`` on ``source`` and return the finished process."""
     return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(source), "--builder", "html", "-n", "-W"]
-        + ["--keep-going"],
+        [str(BIN / "jupyter-book"), "build", str(source), *BUILD_OPTIONS],
         capture_output=True,
         text=True,
         check=check,

@@ -104,8 +104,9 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     """A throw-away book with the project's configuration and one raising cell must not build."""
     import nbformat
 
-    for name in ("_config.yml",):
-        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
+    for folder in ("_ext", "_static"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: bad\n")
     (tmp_path / "intro.md").write_text("# A throw-away book\n")
     nb = nbformat.v4.new_notebook()
@@ -113,7 +114,11 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
         nbformat.v4.new_markdown_cell("# A chapter with a bug"),
         nbformat.v4.new_code_cell("1 / 0"),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, tmp_path / "bad.ipynb")
     process = build_book(tmp_path)
     assert process.returncode != 0
