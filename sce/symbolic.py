@@ -84,6 +84,7 @@ __all__ = [
     "hessian_n",
     "jacobian",
     "jacobian_n",
+    "label_smoothing_margin",
     "latex",
     "linear_layer_gradient_b",
     "linear_layer_gradient_w",
@@ -2620,6 +2621,68 @@ def temperature_gradient() -> Derivation:
     )
 
 
+# -- label smoothing ---------------------------------------------------------------------------
+
+#: The margin of the true logit over the others, the smoothing ε and the number of classes.
+margin = sp.Symbol("m", real=True)
+epsilon = sp.Symbol(r"\varepsilon", positive=True)
+n_classes = sp.Symbol("C", integer=True, positive=True)
+#: The smoothed cross-entropy as a function of the margin.
+E_eps = sp.Symbol(r"E_{\varepsilon}", real=True)
+#: The smoothed label of the true class and of every other class: (1 − ε)·y + ε/C.
+smoothed_true = 1 - epsilon + epsilon / n_classes
+smoothed_other = epsilon / n_classes
+#: Softmax of the logits (m, 0, ..., 0): the true class and each of the C − 1 others.
+p_true = sp.exp(margin) / (sp.exp(margin) + n_classes - 1)
+p_other = 1 / (sp.exp(margin) + n_classes - 1)
+
+
+@cache
+def label_smoothing_margin() -> Derivation:
+    r"""dE_ε/dm = p_true − y_ε,true: the smoothed loss as a function of the margin m.
+
+    With logits (m, 0, ..., 0) over C classes and the smoothed label (1 − ε)·y + ε/C, the loss is
+    E_ε = −y_true log p_true − (C − 1) y_other log p_other. Checked exactly for symbolic m, ε and
+    C (``together`` after ``diff``); setting the result to 0 gives the finite optimal margin.
+
+    Returns
+    -------
+    Derivation
+
+    Raises
+    ------
+    None
+
+    Examples
+    --------
+    >>> sp.solve(sp.Eq(label_smoothing_margin().result, 0), margin)
+    [log(-C + C/\varepsilon + 1)]
+    """
+    defs = {
+        E_eps: lambda: (
+            -smoothed_true * sp.log(p_true) - (n_classes - 1) * smoothed_other * sp.log(p_other)
+        )
+    }
+    return (
+        Derivation(
+            "label_smoothing_margin",
+            sp.Derivative(E_eps, margin),
+            definitions=defs,
+            sizes=(),
+            general_form="exact (symbolic m, ε, C)",
+            title="the smoothed loss against the margin",
+        )
+        .step(
+            -smoothed_true * (1 - p_true) + (n_classes - 1) * smoothed_other * p_true,
+            "differentiate both logarithms",
+        )
+        .step(
+            p_true - smoothed_true,
+            r"collect terms: $(C - 1)\,\varepsilon / C + y_{\varepsilon,\mathrm{true}} = 1$",
+        )
+    )
+
+
 # -- the binary case --------------------------------------------------------------------------
 
 x = sp.Symbol("x", real=True)
@@ -3227,6 +3290,7 @@ _BOOK = (
     cross_entropy_hessian,
     cross_entropy_hessian_matrix,
     temperature_gradient,
+    label_smoothing_margin,
     sigmoid_as_softmax,
     sigmoid_derivative,
     binary_cross_entropy_gradient,

@@ -232,3 +232,12 @@ def test_post_index_mixup_yhat_t_yhat_t_fails_at_that_step():
     assert failure is not None and failure.step == 4
     with pytest.raises(sym.DerivationError, match=r"step 4 .*the post's y_t"):
         wrong.check()
+
+
+def test_label_smoothing_margin_gradient_is_p_true_minus_smoothed_label(records):
+    d = _proved(records, "label_smoothing_margin", sym.p_true - sym.smoothed_true)
+    (optimum,) = sp.solve(sp.Eq(d.result, 0), sym.margin)
+    # the optimum is finite for 0 < ε < 1 and grows without bound as ε → 0
+    assert sp.limit(optimum, sym.epsilon, 0, "+") == sp.oo
+    value = optimum.subs({sym.n_classes: 3, sym.epsilon: sp.Rational(1, 10)})
+    assert sp.simplify(value - sp.log(28)) == 0
