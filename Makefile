@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 ## book: execute every chapter and build the HTML into _build/html (warnings fail the build)
 book: setup
-	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+	$(BIN)/jupyter-book build . --all --builder html -n -W --keep-going
 
 ## test: unit tests, doctests, nbval over chapters/, lint, the strict book build, the browser checks
 test: setup

@@ -11,8 +11,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-#: The options of `make book`: warnings and broken references fail the build.
-BUILD_OPTIONS = ("--builder", "html", "-n", "-W", "--keep-going")
+#: The options of `make book`: every page re-read (so every notebook runs again), and warnings
+#: and broken references fail the build.
+BUILD_OPTIONS = ("--all", "--builder", "html", "-n", "-W", "--keep-going")
 
 
 def build_book(source: Path, *, check: bool = False) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ROOT, Book, build_book
+from conftest import BUILD_OPTIONS, ROOT, Book, build_book
 
 pytestmark = pytest.mark.book
 
@@ -32,6 +32,11 @@ def _links(page: Path) -> list[tuple[str, str]]:
     parser = _Links()
     parser.feed(page.read_text(encoding="utf-8"))
     return parser.urls
+
+
+def test_the_tests_build_the_book_as_make_book_does() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"jupyter-book build . {' '.join(BUILD_OPTIONS)}" in makefile
 
 
 def test_book_builds_with_no_warning(book: Book) -> None:
