@@ -120,6 +120,22 @@ def _styled(fn: Callable[..., Figure]) -> Callable[..., Figure]:
     return wrapper
 
 
+def _logit_vector(z: Sequence[float]) -> np.ndarray:
+    """One logit vector as a float array; ValueError unless it is 1-D and non-empty."""
+    z = np.asarray(z, dtype=float)
+    if z.ndim != 1 or z.size == 0:
+        raise ValueError(f"z must be a non-empty 1-D vector, got shape {z.shape}")
+    return z
+
+
+def _class_names(labels: Sequence[str] | None, size: int, default: str) -> list[str]:
+    """The given class names, or ``default`` formatted with 1, 2, ...; one per class."""
+    names = list(labels) if labels is not None else [default.format(k + 1) for k in range(size)]
+    if len(names) != size:
+        raise ValueError(f"labels must have {size} entries, got {len(names)}")
+    return names
+
+
 @_styled
 def softmax_temperatures(
     z: Sequence[float], temperatures: Sequence[float], *, labels: Sequence[str] | None = None
@@ -152,15 +168,11 @@ def softmax_temperatures(
     """
     from sce import softmax
 
-    z = np.asarray(z, dtype=float)
-    if z.ndim != 1 or z.size == 0:
-        raise ValueError(f"z must be a non-empty 1-D vector, got shape {z.shape}")
+    z = _logit_vector(z)
     temps = [float(t) for t in temperatures]
     if not temps or min(temps) <= 0:
         raise ValueError(f"temperatures must be positive, got {list(temperatures)!r}")
-    names = list(labels) if labels is not None else [str(k + 1) for k in range(z.size)]
-    if len(names) != z.size:
-        raise ValueError(f"labels must have {z.size} entries, got {len(names)}")
+    names = _class_names(labels, z.size, "{}")
     fig, (ax,) = figure()
     width = 0.8 / len(temps)
     x = np.arange(z.size)
@@ -852,15 +864,11 @@ def temperature_paths(
     """
     from sce import softmax
 
-    z = np.asarray(z, dtype=float)
-    if z.ndim != 1 or z.size == 0:
-        raise ValueError(f"z must be a non-empty 1-D vector, got shape {z.shape}")
+    z = _logit_vector(z)
     temps = np.asarray(temperatures, dtype=float)
     if temps.ndim != 1 or temps.size < 2 or temps.min() <= 0 or (np.diff(temps) <= 0).any():
         raise ValueError("temperatures must be at least two positive, increasing values")
-    names = list(labels) if labels is not None else [f"class {k + 1}" for k in range(z.size)]
-    if len(names) != z.size:
-        raise ValueError(f"labels must have {z.size} entries, got {len(names)}")
+    names = _class_names(labels, z.size, "class {}")
     probs = softmax(z[None, :] / temps[:, None])
     fig, (ax,) = figure(width=6.0, height=3.4)
     for k in range(z.size):
