@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -19,6 +20,7 @@ from matplotlib.figure import Figure
 __all__ = [
     "STYLE",
     "BookFigure",
+    "accuracy_vs_margin",
     "benchmark_times",
     "binary_cross_entropy_curves",
     "decision_regions",
@@ -1029,3 +1031,59 @@ def margin_growth(
     ax.set_title("Without smoothing the margin never stops growing")
     ax.legend(loc="upper left")
     return fig
+
+
+def accuracy_vs_margin(
+    accuracy: Mapping[str, Any],
+    dtype: str,
+    *,
+    quantity: str = "loss_ulp",
+    what: str = "error of the loss",
+    names: Mapping[str, str] | None = None,
+) -> Figure:
+    """The margin series of ``benchmarks/results/accuracy.json`` drawn by ulp_error_vs_margin.
+
+    Parameters
+    ----------
+    accuracy : mapping
+        The parsed JSON written by ``benchmarks/accuracy.py`` (its ``margin_series`` entry is
+        read; the schema is in ``benchmarks/README.md``).
+    dtype : str
+        ``"float64"`` or ``"float32"``.
+    quantity : str
+        Which series: ``"loss_ulp"`` or ``"grad_true_class_ulp"``.
+    what : str
+        What is measured, for the title and the y-axis.
+    names : mapping of str to str, optional
+        Methods to draw (keys of the series) and their legend labels; default every method
+        under its own name.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    KeyError
+        If `dtype`, `quantity` or a method of `names` is not in the results.
+
+    Examples
+    --------
+    >>> data = {"margin_series": {"float64": {"margin": [0, 1], "loss_ulp": {"a": [0.5, None]}}}}
+    >>> accuracy_vs_margin(data, "float64").axes[0].get_title()
+    'Error of the loss against mpmath, float64'
+    """
+    series = accuracy["margin_series"][dtype]
+    names = names or {key: key for key in series[quantity]}
+    errors = {
+        label: [np.nan if v is None else v for v in series[quantity][key]]
+        for key, label in names.items()
+    }
+    return ulp_error_vs_margin(
+        series["margin"],
+        errors,
+        title=f"{what[0].upper()}{what[1:]} against mpmath, {dtype}",
+        ceiling=1 / np.finfo(dtype).eps,
+        ceiling_label="100 % error (or nan, inf)",
+        ylabel=f"{what} (ulp)",
+    )

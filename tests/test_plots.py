@@ -65,3 +65,20 @@ def test_figures_do_not_touch_pyplot() -> None:
 def test_figure_rejects_bad_column_count() -> None:
     with pytest.raises(ValueError, match="ncols"):
         plots.figure(0)
+
+
+def test_accuracy_vs_margin_draws_one_line_per_named_method() -> None:
+    data = {
+        "margin_series": {
+            "float32": {"margin": [0, 1, 2], "loss_ulp": {"a": [0.5, 1.0, None], "b": [1, 2, 3]}}
+        }
+    }
+    fig = plots.accuracy_vs_margin(data, "float32", names={"a": "method a"})
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert "method a" in labels and "b" not in labels
+
+
+def test_accuracy_vs_margin_names_a_missing_series() -> None:
+    data = {"margin_series": {"float64": {"margin": [0], "loss_ulp": {"a": [1.0]}}}}
+    with pytest.raises(KeyError, match="grad_true_class_ulp"):
+        plots.accuracy_vs_margin(data, "float64", quantity="grad_true_class_ulp")
