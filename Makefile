@@ -22,8 +22,9 @@ book: setup
 	$(BIN)/jupyter-book build . --all --builder html -n -W --keep-going
 
 ## test: unit tests, doctests, nbval over chapters/, lint, the strict book build, the browser checks
+## (on every core, a file per worker: the book build runs beside the other checks)
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## execute: re-run every chapter in place so the stored outputs match (commit them afterwards)
 execute: setup

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,10 +18,15 @@ BIN = Path(sys.executable).parent
 BUILD_OPTIONS = ("--all", "--builder", "html", "-n", "-W", "--keep-going")
 
 
+def process_args(source: Path) -> list[str]:
+    """The command line of ``make book`` for the book in ``source``."""
+    return [str(BIN / "jupyter-book"), "build", str(source), *BUILD_OPTIONS]
+
+
 def build_book(source: Path, *, check: bool = False) -> subprocess.CompletedProcess[str]:
     """Run the book build of ``make book`` on ``source`` and return the finished process."""
     return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(source), *BUILD_OPTIONS],
+        process_args(source),
         capture_output=True,
         text=True,
         check=check,
@@ -44,18 +51,44 @@ def git_status() -> str | None:
 class Book:
     """The result of the session's book build."""
 
-    def __init__(self, process: subprocess.CompletedProcess[str], before: str | None) -> None:
+    def __init__(
+        self,
+        process: subprocess.CompletedProcess[str],
+        before: str | None,
+        after: str | None = None,
+    ) -> None:
         self.process = process
         self.status_before = before
-        self.status_after = git_status()
+        self.status_after = git_status() if after is None else after
         self.html = ROOT / "_build" / "html"
 
 
 @pytest.fixture(scope="session")
-def book() -> Book:
-    """The whole book built once into ``_build/html`` with ``-n -W --keep-going``."""
-    before = git_status()
-    return Book(build_book(ROOT), before)
+def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    """The whole book built once into ``_build/html`` with the options of ``make book``.
+
+    Under ``pytest -n`` (as ``make test`` runs) the workers share the one build of the run: the
+    first to ask builds it under a file lock, the others wait and read its record.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        before = git_status()
+        return Book(build_book(ROOT), before)
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent  # one folder per run, shared by the workers
+    record = shared / "book.json"
+    with FileLock(str(shared / "book.lock")):
+        if not record.is_file():
+            before = git_status()
+            process = build_book(ROOT)
+            fields = {"returncode": process.returncode, "stdout": process.stdout}
+            fields |= {"stderr": process.stderr, "before": before, "after": git_status()}
+            record.write_text(json.dumps(fields))
+    fields = json.loads(record.read_text())
+    process = subprocess.CompletedProcess(
+        process_args(ROOT), fields["returncode"], fields["stdout"], fields["stderr"]
+    )
+    return Book(process, fields["before"], fields["after"])
 
 
 def toc_pages() -> list[str]:

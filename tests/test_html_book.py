@@ -32,7 +32,7 @@ import pytest
 import yaml
 from conftest import ROOT, Book, build_book, toc_pages
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.book]
 
 
 def _find_chromium() -> str | None:
