@@ -11,22 +11,20 @@ Usage: python benchmarks/accuracy.py [--quick] [--out PATH]
 
 from __future__ import annotations
 
-import argparse
 import json
 import platform
 import sys
-import tempfile
 from pathlib import Path
 
 import mpmath
 import numpy as np
 import scipy
 import scipy.special
+from _cli import output_path, parser
 
 import sce
 
 DPS = 60
-HERE = Path(__file__).resolve().parent
 
 try:  # optional, never a requirement
     import torch
@@ -254,17 +252,9 @@ def fmt(v):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run: fewer rows")
-    ap.add_argument(
-        "--out",
-        default=None,
-        help="JSON output (default: results/...json; with --quick, in the temp directory)",
-    )
+    ap = parser(__doc__, "a fast smoke run: fewer rows")
     args = ap.parse_args(argv)
-    if args.out is None:
-        quick_out = Path(tempfile.gettempdir()) / "sce-accuracy-quick.json"
-        args.out = str(quick_out if args.quick else HERE / "results" / "accuracy.json")
+    args.out = output_path(args, "accuracy")
     rng = np.random.default_rng(20240601)
     margins = list(range(0, 61, 6 if args.quick else 1))
     rows = 2 if args.quick else 8

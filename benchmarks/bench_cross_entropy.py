@@ -14,22 +14,19 @@ For NumPy's own kernels, run it with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unse
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import scipy
 import scipy.special
+from _cli import output_path, parser
 
 import sce
-
-HERE = Path(__file__).resolve().parent
 
 try:  # optional, never a requirement
     import torch
@@ -134,18 +131,10 @@ def bench_case(C, n, rounds, rng):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="a fast smoke run: small arrays")
+    ap = parser(__doc__, "a fast smoke run: small arrays")
     ap.add_argument("--rounds", type=int, default=None, help="timing rounds (default 31)")
-    ap.add_argument(
-        "--out",
-        default=None,
-        help="JSON output (default: results/...json; with --quick, in the temp directory)",
-    )
     args = ap.parse_args(argv)
-    if args.out is None:
-        quick_out = Path(tempfile.gettempdir()) / "sce-bench_cross_entropy-quick.json"
-        args.out = str(quick_out if args.quick else HERE / "results" / "bench_cross_entropy.json")
+    args.out = output_path(args, "bench_cross_entropy")
     rounds = args.rounds or (5 if args.quick else 31)
     elements = 2**18 if args.quick else 4096 * 1000
     if torch is None:
