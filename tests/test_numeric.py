@@ -570,3 +570,10 @@ def test_fused_call_peak_memory_is_below_quarter_of_logits(shape):
         tracemalloc.stop()
     extra = peak - grad.nbytes
     assert extra <= 0.25 * z.nbytes, f"{extra / z.nbytes:.3f} of the logits' size"
+
+
+def test_every_public_numeric_function_is_exported_from_sce():
+    import sce.numeric
+
+    assert set(sce.numeric.__all__) <= set(sce.__all__)
+    assert all(getattr(sce, name) is getattr(sce.numeric, name) for name in sce.numeric.__all__)
