@@ -84,6 +84,7 @@ class _Printer(LatexPrinter):
             return f"{front} {self._factors(derivs)}"
         if sp.fraction(expr)[1] != 1 or coeff not in (1, -1) or len(args) < 2:
             return super()._print_Mul(expr)
+
         def bracketed(a: Expr) -> bool:
             return isinstance(a, sp.Add) or (isinstance(a, sp.Pow) and isinstance(a.base, sp.Add))
 
