@@ -510,7 +510,7 @@ class Derivation:
     # -- display (see sce.symbolic.render) -------------------------------------------------
 
     def report(self) -> str:
-        """A plain-text report of what was proved, one line per step (checks first).
+        """A compact plain-text summary of what was proved (checks first; no LaTeX).
 
         Returns
         -------
@@ -525,8 +525,7 @@ class Derivation:
         --------
         >>> x = sp.Symbol("x")
         >>> print(Derivation("d", x * (x + 1), sizes=()).step(x**2 + x, "expand").report())
-        d: 1 steps checked (1 in exact form)
-          step 1: expand -- exact by expand
+        d: ✓ 1 steps checked (exact)
         """
         return _render.report(self)
 

@@ -173,7 +173,11 @@ def failure_markdown(f: Failure) -> str:
 
 
 def report(d: Derivation) -> str:
-    """Plain text, one line per step: what was proved and how (checks first).
+    """A compact plain-text summary of what was proved (checks first).
+
+    One line with the counts; then one line per step that is not proved in general form
+    (with the reason) or that is justified by a stated result. No LaTeX: a notebook shows the
+    rendered chain (the derivation's own output) and this line below it.
 
     Parameters
     ----------
@@ -194,23 +198,15 @@ def report(d: Derivation) -> str:
     >>> from sce.symbolic import Derivation
     >>> x = sp.Symbol("x")
     >>> print(report(Derivation("d", x * (x + 1), sizes=()).step(x**2 + x, "expand")))
-    d: 1 steps checked (1 in exact form)
-      step 1: expand -- exact by expand
+    d: ✓ 1 steps checked (exact)
     """
     rec = d.check()
-    lines = [str(rec)]
+    lines = [f"{rec.name}: ✓ {rec.n_steps} steps checked ({rec.forms()})"]
+    for number, reason in rec.only_concrete:
+        lines.append(f"  step {number}: only for {rec.concrete_form} ({reason})")
     for s in rec.steps:
-        forms = []
         if s.stated:
-            forms.append(f"stated: {s.stated}")
-        if s.general:
-            forms.append(f"{rec.general_form} by {s.general}")
-        if s.concrete:
-            forms.append(f"{rec.concrete_form} ({s.checks} instances)")
-        extra = f" [assuming {'; '.join(s.assumptions)}]" if s.assumptions else ""
-        lemma = f" [lemmas: {'; '.join(s.lemmas)}]" if s.lemmas else ""
-        rel = "" if s.relation == "=" else f" ({s.relation})"
-        lines.append(f"  step {s.number}{rel}: {s.why}{extra}{lemma} -- {', '.join(forms)}")
+            lines.append(f"  step {s.number}: {s.stated}")
     return "\n".join(lines)
 
 
