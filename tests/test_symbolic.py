@@ -153,3 +153,25 @@ def test_check_derivations_script_prints_each_chapter_and_the_total(tmp_path):
     row = next(line for line in out.splitlines() if line.startswith("99-demo"))
     assert row.split()[1:5] == ["1", "1", "1", "1"]
     assert out.splitlines()[-1].startswith("total")
+
+
+def test_record_table_lists_each_derivation_and_each_failure(tmp_path):
+    chapter = sym.run_chapter_derivations(_notebook(tmp_path, CELLS))
+    lines = sym.record_table([chapter]).splitlines()
+    assert lines[0].startswith("| chapter | derivation | steps | proved |")
+    assert lines[2] == "| 99-demo | twice | 1 | exact |  |  |  |"
+    assert lines[3].startswith("| 99-demo | bad | 1 | shown failing at step 1 |")
+
+
+def test_equal_components_proves_the_if_direction_of_an_equality_case():
+    c = sp.Symbol("c", real=True)
+    mean = sp.Sum(yhat[k] * sym.v[k], (k, 1, n))
+    d = (
+        Derivation("constant_v", sym.v[i] - mean, indices=[i],
+                   given=[sym.equal_components(sym.v, c)])
+        .step(c - c * sp.Sum(yhat[k], (k, 1, n)), "every component is c")
+        .step(0, "softmax sums to one")
+    )  # fmt: skip
+    assert d.check().n_general == 2
+    without = Derivation("constant_v", sym.v[i] - mean, indices=[i]).step(0, "no reason")
+    assert without.try_check() is not None

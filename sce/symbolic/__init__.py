@@ -109,6 +109,7 @@ from sce.symbolic.assumptions import (
     Assumption,
     case,
     distinct,
+    equal_components,
     nonnegative,
     positive,
     sum_to_one,
@@ -135,6 +136,7 @@ from sce.symbolic.records import (
     clear_records,
     collect,
     failed,
+    record_table,
     run_chapter_derivations,
 )
 from sce.symbolic.render import equation_latex, glue_equation
@@ -213,6 +215,7 @@ __all__ = [
     "distinct",
     "entry",
     "epsilon",
+    "equal_components",
     "equation_latex",
     "failed",
     "fraction",
@@ -245,6 +248,7 @@ __all__ = [
     "post_comparison",
     "post_gradient",
     "readable",
+    "record_table",
     "run_chapter_derivations",
     "sigma",
     "sigmoid_as_softmax",

@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy as sp
 
-from sce.symbolic.concrete import _to_symbols
+from sce.symbolic.concrete import _INDEXED_OF, _to_symbols
 from sce.symbolic.printing import latex
 from sce.symbolic.symbols import _index, i, n, y
 
@@ -296,3 +296,53 @@ def positive(*objs: Any) -> Assumption:
 
 #: Σ_i y_i = 1: the labels form a distribution (one-hot, soft labels, label smoothing).
 SUM_Y_IS_ONE = sum_to_one()
+
+
+def equal_components(base: sp.IndexedBase, value: Any, name: str | None = None) -> Assumption:
+    r"""The assumption base_i = value for every i (a vector proportional to the all-ones one).
+
+    General and concrete form: every component ``base[...]`` is replaced by `value`. Used to
+    check the "if" direction of an equality case, e.g. v = c·1 gives v_i − Σ_k ŷ_k v_k = 0.
+
+    Parameters
+    ----------
+    base : sympy.IndexedBase
+    value : sympy.Expr
+        Free of `base`.
+    name : str, optional
+        Plain-text name; default ``"v_i = c for every i"``.
+
+    Returns
+    -------
+    Assumption
+
+    Raises
+    ------
+    ValueError
+        If `value` contains `base`.
+
+    Examples
+    --------
+    >>> from sce.symbolic import k, v
+    >>> cc = sp.Symbol("c", real=True)
+    >>> equal_components(v, cc).general(sp.Sum(v[k], (k, 1, n)))
+    Sum(c, (k, 1, n))
+    """
+    value = sp.sympify(value)
+    if value.has(base):
+        raise ValueError(f"value: {value} contains {base}")
+
+    def general(expr: Expr) -> Expr:
+        return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: value)
+
+    def concrete(expr: Expr, sizes: Mapping[sp.Symbol, int]) -> Expr:
+        out = general(expr)
+        reps = {
+            s: value for s in out.free_symbols if s in _INDEXED_OF and _INDEXED_OF[s][0] == base
+        }
+        return out.xreplace(reps) if reps else out
+
+    label = str(base.label)
+    return Assumption(
+        name or f"{label}_i = {value} for every i", sp.Eq(base[i], value), general, concrete
+    )

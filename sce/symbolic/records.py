@@ -26,6 +26,7 @@ __all__ = [
     "clear_records",
     "collect",
     "failed",
+    "record_table",
     "run_chapter_derivations",
 ]
 
@@ -415,3 +416,56 @@ def run_chapter_derivations(path: str | Path) -> ChapterRecord:
     return ChapterRecord(
         path.stem, tuple(records), tuple(failures), len(cells), time.perf_counter() - start
     )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def record_table(chapters: list[ChapterRecord], *, seconds: bool = False) -> str:
+    """A Markdown table of what each chapter's derivations proved, one row per derivation.
+
+    Columns: chapter, derivation (its title, or its name), steps, where proved (general form,
+    concrete sizes, stated), steps proved for concrete sizes only (with the reason),
+    assumptions, lemmas; with ``seconds=True`` also the check time (not deterministic: keep it
+    out of outputs that nbval compares). Derivations shown failing on purpose are listed with
+    "shown failing at step k".
+
+    Parameters
+    ----------
+    chapters : list of ChapterRecord
+    seconds : bool
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    None
+
+    Examples
+    --------
+    >>> print(record_table([ChapterRecord("01-demo", (), (), 0, 0.0)]).splitlines()[0])
+    | chapter | derivation | steps | proved | concrete only | assumptions | lemmas |
+    """
+    head = ["chapter", "derivation", "steps", "proved", "concrete only", "assumptions", "lemmas"]
+    if seconds:
+        head.append("s")
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for ch in chapters:
+        for r in ch.records:
+            only = "; ".join(f"step {k}: {why}" for k, why in r.only_concrete)
+            cells = [ch.chapter, r.title or r.name, str(r.n_steps), r.forms(), only,
+                     "; ".join(r.assumptions), "; ".join(r.lemmas)]  # fmt: skip
+            if seconds:
+                cells.append(f"{r.seconds:.2f}")
+            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        for f in ch.failures:
+            d = f.derivation
+            cells = [ch.chapter, d.title or d.name, str(len(d.steps)),
+                     f"shown failing at step {f.step}", "", "", ""]  # fmt: skip
+            if seconds:
+                cells.append("")
+            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(rows)
