@@ -20,6 +20,7 @@ through ``_repr_markdown_``; the book (myst-nb, MyST Markdown) and JupyterLab bo
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from sce.symbolic.printing import latex
@@ -31,6 +32,17 @@ if TYPE_CHECKING:
 #: LaTeX of each relation between consecutive steps.
 REL_LATEX = {"=": "=", "≤": r"\le", "≥": r"\ge", "<": "<", ">": ">"}
 _NOT = {"=": r"\neq", "≤": r"\not\le", "≥": r"\not\ge", "<": r"\not<", ">": r"\not>"}
+
+
+#: Rendered characters (roughly) beyond which the left side gets a line of its own.
+WIDE = 44
+
+
+def _visible(tex: str) -> int:
+    """A rough count of the characters a formula shows (commands and braces dropped)."""
+    tex = re.sub(r"\\(left|right|frac|partial|sum|hat|text|operatorname|substack)", " ", tex)
+    tex = re.sub(r"\\[a-zA-Z]+", "x", tex)
+    return len(re.sub(r"[{}_^\s]", "", tex))
 
 
 def chain(d: Derivation, upto: int | None = None, failing: bool = False) -> str:
@@ -64,9 +76,14 @@ def chain(d: Derivation, upto: int | None = None, failing: bool = False) -> str:
     """
     last = len(d.steps) if upto is None else upto
     rows = []
+    lhs = latex(d.lhs)
+    first = latex(d.steps[0].expr) if d.steps else ""
+    own_line = _visible(lhs) + _visible(first) > WIDE
+    if own_line:  # a long left side gets a line of its own, the chain continues under it
+        rows.append(f"&{lhs} && ")
     for number in range(1, last + 1):
         st = d.steps[number - 1]
-        left = latex(d.lhs) + " " if number == 1 else ""
+        left = lhs + " " if number == 1 and not own_line else ""
         rel = (_NOT if failing and number == last else REL_LATEX)[st.rel]
         rows.append(f"{left}&{rel} {latex(st.expr)} && \\text{{({number})}}")
     body = " \\\\\n".join(rows)

@@ -1,4 +1,30 @@
-"""The zero test: unfold definitions, evaluate derivatives and sums, decide "difference = 0"."""
+r"""The zero test: unfold definitions, evaluate derivatives and sums, decide "difference = 0".
+
+A step is proved in **general-n form** (``IndexedBase``, ``Sum`` and ``KroneckerDelta`` over
+indices running from 1 to n) where SymPy can, and **always** for every concrete size (n = 2..6
+by default), with every free index taking every value, by substituting and reducing the
+difference to exactly 0. Random numeric probing is never used as a proof.
+
+The zero test, in the order it is tried (the method that succeeded is recorded per step in
+:attr:`StepRecord.general` / :attr:`StepRecord.concrete`):
+
+1. evaluate: derivatives are taken with ``diff`` (innermost first; definitions such as
+   ŷ_i = e^{z_i} / Σ_k e^{z_k} are unfolded except for the variable being differentiated by),
+   sums over a Kronecker delta are done with ``deltasummation`` (free indices lie in 1..n),
+   then all definitions are unfolded; in concrete form ``doit`` expands every sum;
+2. the step's assumptions are applied (general rewrite, or substitution for concrete sizes);
+3. logarithms are normalised (``together`` + ``factor`` of the argument, ``expand_log``);
+4. general form only: each sum is split over its terms, factors free of the summation index are
+   pulled out, and its index is renamed canonically, so equal sums become equal atoms;
+5. ``expand`` (including e^{a+b} → e^a e^b); a product δ_ij f(j) is rewritten δ_ij f(i);
+   if the result is 0 the method is ``"expand"``;
+6. otherwise ``together`` (one common denominator) and ``expand`` of the numerator: method
+   ``"together"``. SymPy's ``simplify`` is never called.
+
+A step that does not reduce to 0 in general-n form but does for every concrete size is recorded
+as proved for the concrete sizes only; a step whose difference does not vanish for some concrete
+size raises :class:`DerivationError`.
+"""
 
 from __future__ import annotations
 
