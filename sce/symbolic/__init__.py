@@ -32,7 +32,8 @@ derivation cell uses only names defined by earlier derivation cells.
 ``make derivations`` run it for every chapter), and every check registers its record
 (:func:`checked`), from which the book's record page is built.
 
-Modules: :mod:`~sce.symbolic.engine` (:class:`Derivation`), :mod:`~sce.symbolic.zero` (the zero
+Modules: :mod:`~sce.symbolic.engine` (:class:`Derivation`), :mod:`~sce.symbolic.proof` and
+:mod:`~sce.symbolic.zero` (the zero
 test), :mod:`~sce.symbolic.assumptions`, :mod:`~sce.symbolic.lemmas` (inequalities),
 :mod:`~sce.symbolic.records` (what was proved), :mod:`~sce.symbolic.errors` (failures),
 :mod:`~sce.symbolic.printing`, :mod:`~sce.symbolic.render` and :mod:`~sce.symbolic.typeset`
