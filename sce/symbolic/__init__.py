@@ -127,6 +127,7 @@ from sce.symbolic.concrete import (
 )
 from sce.symbolic.engine import Derivation, Step
 from sce.symbolic.errors import DerivationError, Failure, readable
+from sce.symbolic.labels import derived, labels, stated
 from sce.symbolic.lemmas import Monotone, Stated, log_gap, sign_of, square
 from sce.symbolic.printing import latex
 from sce.symbolic.records import (
@@ -213,6 +214,7 @@ __all__ = [
     "cross_entropy_hessian",
     "cross_entropy_hessian_matrix",
     "cross_entropy_n",
+    "derived",
     "distinct",
     "entry",
     "epsilon",
@@ -231,6 +233,7 @@ __all__ = [
     "jacobian_n",
     "k",
     "label_smoothing_margin",
+    "labels",
     "latex",
     "linear_layer_gradient_b",
     "linear_layer_gradient_w",
@@ -270,6 +273,7 @@ __all__ = [
     "softmax_n",
     "softmax_shift_invariance",
     "square",
+    "stated",
     "sum_to_one",
     "summary",
     "temperature_gradient",
