@@ -2,6 +2,7 @@
 
 from sce import gradcheck
 from sce.calibration import expected_calibration_error, fit_temperature
+from sce.linear_cross_entropy import linear_cross_entropy, linear_cross_entropy_and_grad
 from sce.numeric import (
     binary_cross_entropy_with_logits,
     cross_entropy,
@@ -26,6 +27,8 @@ __all__ = [
     "expected_calibration_error",
     "fit_temperature",
     "gradcheck",
+    "linear_cross_entropy",
+    "linear_cross_entropy_and_grad",
     "log_softmax",
     "logsumexp",
     "one_hot",
