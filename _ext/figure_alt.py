@@ -31,15 +31,15 @@ def png_text(path: Path, key: str = ALT_KEY) -> str | None:
 
 
 def _set_alt(app, doctree: nodes.document) -> None:
-    docname = app.env.docname
     for image in doctree.findall(nodes.image):
         if image.get("alt"):
             continue
-        uri = image.get("uri", "")
+        # Sphinx's image collector has made the uri relative to the source folder by now
+        uri = image.get("candidates", {}).get("*") or image.get("uri", "")
         if not uri.endswith(".png") or "://" in uri:
             continue
-        _, absolute = app.env.relfn2path(uri, docname)
-        alt = png_text(Path(absolute))
+        path = Path(app.srcdir) / uri
+        alt = png_text(path)
         if alt:
             image["alt"] = alt
 

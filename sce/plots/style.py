@@ -70,7 +70,8 @@ def check_alt(alt: object) -> str:
         raise TypeError(f"alt must be a string, got {type(alt).__name__}")
     if not alt.strip():
         raise ValueError("alt must describe the figure, got a blank string")
-    return " ".join(alt.split())
+    # Axis labels written as TeX (``"$x$"``) read as plain text once their dollars go.
+    return " ".join(alt.replace("$", "").split())
 
 
 def with_alt(fig: Figure, alt: str | None, default: str) -> Figure:
