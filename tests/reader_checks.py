@@ -52,12 +52,13 @@ async ({view, phoneWidth}) => {
   const hasSign = (el) => /gradient/.test(getComputedStyle(el).backgroundImage);
   // Formulas
   for (const c of document.querySelectorAll('mjx-container')) {
-    const r = c.getBoundingClientRect();
+    // the formula's own box (mjx-math), which a scrolling or clipping container does not shrink
+    const r = (c.querySelector('mjx-math') || c).getBoundingClientRect();
     if (!r.width) continue;
     const name = short(tex.get(c) || c.textContent);
     const kind = c.getAttribute('display') === 'true' ? 'display' : 'inline';
     let contained = false;
-    for (let a = c.parentElement; a && a !== document.body; a = a.parentElement) {
+    for (let a = c; a && a !== document.body; a = a.parentElement) {
       const ox = getComputedStyle(a).overflowX;
       if (!hides(ox) && !scrolls(ox)) continue;
       const b = a.getBoundingClientRect();
@@ -83,11 +84,11 @@ async ({view, phoneWidth}) => {
   // Other text cut off
   const article = document.querySelector('main') || document.body;
   for (const el of article.querySelectorAll('*')) {
-    if (el.closest('mjx-container')) continue;
+    // formulas are measured above (MathJax's hidden assistive copy would count here)
+    if (el.closest('mjx-container, .math') || el.querySelector('mjx-container')) continue;
     const ox = getComputedStyle(el).overflowX;
     if (!(hides(ox) || (view === 'print' && scrolls(ox)))) continue;
     if (el.scrollWidth <= el.clientWidth + 1 || !el.clientWidth) continue;
-    if (el.querySelector('mjx-container') && !el.textContent.replace(/\s/g, '')) continue;
     const text = short(el.innerText || el.textContent);
     if (!text) continue;
     out.cut.push(`text cut by ${el.scrollWidth - el.clientWidth} px in <${el.tagName.toLowerCase()}`
@@ -193,3 +194,62 @@ def axe_violations(tab, *, dark: bool = False) -> list[str]:
 def summary(counts: dict[str, dict[str, int]]) -> str:
     """The per-page counts as JSON lines (for the report at the end of the module)."""
     return "\n".join(json.dumps({"page": page, **c}) for page, c in counts.items())
+
+
+SET_LIGHT_JS = SET_DARK_JS.replace("'dark'", "'light'")
+#: Waits two frames, so that the layout (and _static/book.js) has followed a change of media.
+SETTLE_JS = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def _counts(found: dict, view: str) -> dict[str, int]:
+    return {
+        f"{view}_clipped": len(found["clipped"]),
+        f"{view}_cut": len(found["cut"]),
+        f"{view}_no_sign": len(found["noSign"]),
+        f"{view}_scrolling": found["scrolling"],
+    }
+
+
+def _shoot(tab, screenshots: Path | None, view: str, page: str) -> None:
+    if screenshots is not None:
+        shot = screenshots / view / f"{page}.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=shot, full_page=True)
+
+
+def desktop_and_print(tab, page: str, screenshots: Path | None = None) -> tuple[list[str], dict]:
+    """The desktop checks (1280 px), axe in light and dark mode, then the print view (A4 width).
+
+    ``tab`` shows the loaded page at desktop width; it is left in print media. Returns the
+    problems and the counts.
+    """
+    desktop = inspect_view(tab, "desktop")
+    problems = view_problems(desktop, "desktop")
+    light, dark = axe_violations(tab), axe_violations(tab, dark=True)
+    tab.evaluate(SET_LIGHT_JS)
+    tab.emulate_media(media="print")
+    tab.set_viewport_size({"width": PRINT_WIDTH, "height": PRINT_HEIGHT})
+    tab.evaluate(SETTLE_JS)
+    printed = inspect_view(tab, "print")
+    _shoot(tab, screenshots, "print", page)
+    problems += view_problems(printed, "print") + light + dark
+    counts = _counts(desktop, "desktop") | _counts(printed, "print")
+    counts |= {"bad_alt": len(desktop["badAlt"]), "raw_text": len(desktop["rawText"])}
+    counts |= {"axe_light": len(light), "axe_dark": len(dark)}
+    return problems, counts
+
+
+def phone(browser, url: str, page: str, screenshots: Path | None = None) -> tuple[list[str], dict]:
+    """Open ``url`` as a phone (390 px, mobile emulation) and check it; problems and counts."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(20_000)
+    try:
+        tab = context.new_page()
+        tab.goto(url, wait_until="load")
+        # MathJax's promise resolves first for _static/book.js, which marks wide formulas
+        found = inspect_view(tab, "phone")
+        _shoot(tab, screenshots, "phone", page)
+    finally:
+        context.close()
+    counts = _counts(found, "phone") | {"phone_width": found["pageWidth"]}
+    return view_problems(found, "phone"), counts

@@ -3,8 +3,12 @@
 Each page is served from a local HTTP server on 127.0.0.1 and checked for: MathJax finished and
 rendered every formula with no error (neither an ``merror`` node nor an undefined macro drawn as red
 text), every image loaded and every figure of the page's notebook shown, no console error, no failed
-load, no request to another host, and every internal link and ``#anchor`` resolving. A full-page
-screenshot of each page is written to ``_build/screenshots/<page>.png``.
+load (the favicon included), no request to another host, and every internal link and ``#anchor``
+resolving. A full-page screenshot of each page is written to ``_build/screenshots/<page>.png``.
+
+Each page is also read as a reader reads it (``reader_checks.py``): at 1280 px, on a phone (390 px,
+mobile emulation) and printed (A4 width), with axe-core in light and dark mode; screenshots of the
+phone and print views go to ``_build/screenshots/phone/`` and ``_build/screenshots/print/``.
 
 The checks are plain functions (:func:`check_page`) so that the tests at the end can run them on
 tiny throw-away books that break on purpose.
@@ -30,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+import reader_checks
 from conftest import ROOT, Book, build_book, toc_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
@@ -69,7 +74,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 MATHJAX_TIMEOUT_MS = 15_000
-FAVICON = "/favicon.ico"  # the browser asks for it on its own; the book has none
 
 # Runs in the page once it has loaded. Returns everything the Python side checks.
 _INSPECT_JS = r"""
@@ -211,7 +215,12 @@ def notebook_figures(html_root: Path, page: str) -> int:
 
 
 def check_page(
-    browser: Browser, base_url: str, html_root: Path, page: str, screenshots: Path | None = None
+    browser: Browser,
+    base_url: str,
+    html_root: Path,
+    page: str,
+    screenshots: Path | None = None,
+    reader: dict | None = None,
 ) -> PageReport:
     """Open ``page`` (a ``_toc.yml`` entry such as ``chapters/01-softmax``) and check it.
 
@@ -227,6 +236,9 @@ def check_page(
         The page, without suffix.
     screenshots
         Directory for ``<page>.png``, a full-page screenshot; None for none.
+    reader
+        If given, the same tab then runs :func:`reader_checks.desktop_and_print` and stores its
+        problems and counts here (keys ``problems``, ``counts``): one page load serves both.
 
     Returns
     -------
@@ -239,10 +251,6 @@ def check_page(
     local = urlsplit(base_url).netloc
     requests: list[str] = []
 
-    def is_favicon(url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.netloc == local and parts.path == FAVICON
-
     def on_request(request) -> None:
         requests.append(request.url)
         parts = urlsplit(request.url)
@@ -250,15 +258,15 @@ def check_page(
             problems.append(f"request to another host: {request.method} {request.url}")
 
     def on_response(response) -> None:
-        if response.status >= 400 and not is_favicon(response.url):
+        if response.status >= 400:
             problems.append(f"failed load: HTTP {response.status} {response.url}")
 
     def on_failed(request) -> None:
-        if urlsplit(request.url).netloc == local and not is_favicon(request.url):
+        if urlsplit(request.url).netloc == local:
             problems.append(f"failed load: {request.failure} {request.url}")
 
     def on_console(message) -> None:
-        if message.type == "error" and not is_favicon(message.location.get("url", "")):
+        if message.type == "error":
             problems.append(f"console error: {message.text}")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -281,6 +289,10 @@ def check_page(
             shot = screenshots / f"{page}.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=shot, full_page=True)
+        if reader is not None:
+            reader["problems"], reader["counts"] = reader_checks.desktop_and_print(
+                tab, page, screenshots
+            )
     finally:
         context.close()
 
@@ -345,6 +357,8 @@ def chromium() -> Iterator[Browser]:
 
 PAGES = toc_pages()
 _REPORTS: list[PageReport] = []
+#: What each page's desktop and print checks found, filled by the first test that loads the page.
+_READER: dict[str, dict] = {}
 
 
 @pytest.fixture(scope="module")
@@ -367,6 +381,11 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
                     f"{sum(r.links for r in _REPORTS)} links in "
                     f"{sum(r.seconds for r in _REPORTS):.1f} s (browser start {launch:.1f} s)"
                 )
+    counts = {page: found["counts"] for page, found in _READER.items() if "counts" in found}
+    if counts:
+        out = ROOT / "_build" / "screenshots" / "reader-counts.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -380,12 +399,44 @@ def served_book(book: Book) -> Iterator[str]:
 def test_page_renders_completely_and_offline(
     browser: Browser, served_book: str, book: Book, page: str
 ) -> None:
+    reader = _READER.setdefault(page, {})
     report = check_page(
-        browser, served_book, book.html, page, screenshots=book.html.parent / "screenshots"
+        browser, served_book, book.html, page, book.html.parent / "screenshots", reader
     )
     _REPORTS.append(report)
     if report.problems:
         pytest.fail("\n".join(report.problems), pytrace=False)
+
+
+def read_page(browser: Browser, base_url: str, page: str, screenshots: Path | None) -> dict:
+    """Desktop, print and axe checks of ``page`` in a tab of its own (the phone's come apart)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base_url}{page}.html", wait_until="load")
+        problems, counts = reader_checks.desktop_and_print(tab, page, screenshots)
+    finally:
+        context.close()
+    return {"problems": problems, "counts": counts}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_well_on_a_desktop_a_phone_paper_and_a_screen_reader(
+    browser: Browser, served_book: str, book: Book, page: str
+) -> None:
+    """No formula cut or clipped, no page wider than a phone, real alt text, no raw markup, and
+    no serious or critical axe-core violation in light or dark mode."""
+    screenshots = book.html.parent / "screenshots"
+    desktop = _READER.get(page) or read_page(browser, served_book, page, screenshots)
+    _READER[page] = desktop
+    problems, counts = reader_checks.phone(
+        browser, f"{served_book}{page}.html", page, screenshots
+    )
+    desktop["counts"] = desktop["counts"] | counts
+    problems = desktop["problems"] + problems
+    if problems:
+        pytest.fail("\n".join(f"{page}: {p}" for p in problems), pytrace=False)
 
 
 # --- the checks catch what they are for: tiny books broken on purpose ---------------------------
