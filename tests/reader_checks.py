@@ -99,14 +99,17 @@ async ({view, phoneWidth}) => {
   for (const img of document.images) {
     const alt = (img.getAttribute('alt') || '').trim();
     const src = img.getAttribute('src') || '';
-    if (!alt || alt === src || /^\S+\.(png|jpe?g|gif|svg|webp)$/i.test(alt) || /^(\.{1,2})?\//.test(alt)) {
+    const fileName = /^\S+\.(png|jpe?g|gif|svg|webp)$/i.test(alt);
+    if (!alt || alt === src || fileName || /^(\.{1,2})?\//.test(alt)) {
       out.badAlt.push(`image without real alt text (alt="${alt}"): ${src}`);
     }
   }
   // Raw $ or MyST markup outside math and code
   const skip = 'pre, code, script, style, noscript, template, textarea, .highlight, .math, '
              + 'mjx-container, .MathJax';
-  const myst = /\{(eq|ref|numref|doc|math|cite|term|download|glue(:\w+)?|prf:\w+|exercise|solution|note|warning|admonition|figure|code-cell)\}|^\s*(:::|```)|\(\s*[\w-]+\s*\)=\s*$/;
+  const roles = 'eq|ref|numref|doc|math|cite|term|download|glue(:\\w+)?|prf:\\w+|exercise|'
+              + 'solution|note|warning|admonition|figure|code-cell';
+  const myst = new RegExp(`\\{(${roles})\\}|^\\s*(:::|\x60\x60\x60)|\\(\\s*[\\w-]+\\s*\\)=\\s*$`);
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent;
@@ -129,7 +132,8 @@ async ({tags, rules}) => {
   const result = await axe.run(document, options);
   return {version: axe.version, violations: result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.map((n) => [n.target.join(' '), (n.failureSummary || '').split('\n').slice(1, 2).join(' ').trim()]),
+    nodes: v.nodes.map((n) => [n.target.join(' '),
+                               (n.failureSummary || '').split('\n').slice(1, 2).join(' ').trim()]),
   }))};
 }
 """
@@ -183,10 +187,11 @@ def axe_violations(tab, *, dark: bool = False) -> list[str]:
     for v in result["violations"]:
         if v["impact"] not in {"serious", "critical"}:
             continue
-        target, why = v["nodes"][0]
+        where = "; ".join(target for target, _ in v["nodes"][:4])
+        why = v["nodes"][0][1]
         lines.append(
             f"axe ({mode}): {v['id']} ({v['impact']}) on {len(v['nodes'])} element(s): "
-            f"{v['help']}; first: {target} {why}".rstrip()
+            f"{v['help']}: {where}. First: {why}".rstrip()
         )
     return lines
 
