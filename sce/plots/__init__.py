@@ -15,12 +15,14 @@ from __future__ import annotations
 from sce.plots.distributions import (
     label_smoothing_bars,
     prediction_vs_truth,
+    probability_simplex,
     softmax_temperatures,
     temperature_paths,
 )
-from sce.plots.gradients import gradient_saturation
+from sce.plots.gradients import gradient_saturation, logit_nudge_bars
 from sce.plots.losses import (
     binary_cross_entropy_curves,
+    loss_landscape,
     loss_vs_margin,
     losses_along_line,
     surprise_curve,
@@ -48,10 +50,13 @@ __all__ = [
     "figure",
     "gradient_saturation",
     "label_smoothing_bars",
+    "logit_nudge_bars",
+    "loss_landscape",
     "loss_vs_margin",
     "losses_along_line",
     "margin_growth",
     "prediction_vs_truth",
+    "probability_simplex",
     "softmax_temperatures",
     "surprise_curve",
     "temperature_paths",

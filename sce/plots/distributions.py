@@ -311,3 +311,121 @@ def label_smoothing_bars(
         f"pushes the logit down) in red, negative in green."
     )
     return with_alt(fig, alt, default)
+
+
+#: Corners of the probability simplex for three classes, drawn as an equilateral triangle.
+_CORNERS = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3.0) / 2.0]])
+
+
+def simplex_xy(p: np.ndarray) -> np.ndarray:
+    """Plane coordinates of distributions over three classes (rows of ``p``) in the triangle."""
+    return np.asarray(p, dtype=float) @ _CORNERS
+
+
+@styled
+def probability_simplex(
+    z: Sequence[float],
+    temperatures: Sequence[float] | None = None,
+    *,
+    marks: Sequence[float] = (0.25, 1.0, 4.0),
+    labels: Sequence[str] | None = None,
+    alt: str | None = None,
+) -> Figure:
+    """The path of ``softmax(z / T)`` through the probability simplex of three classes.
+
+    Every distribution over three classes is a point of the triangle: a corner is a one-hot
+    distribution, the centre the uniform one. As T goes from 0 to ∞ the softmax of ``z / T``
+    travels from the corner of the largest logit to the centre.
+
+    Parameters
+    ----------
+    z : sequence of float
+        Three logits, finite.
+    temperatures : sequence of float, optional
+        The temperatures of the path, positive and increasing (default: 200 values from 0.02
+        to 200 on a log scale).
+    marks : sequence of float
+        Temperatures marked on the path with a dot and ``T = ...``.
+    labels : sequence of str, optional
+        Names of the three classes, written at the corners (default ``class 1``, ...).
+    alt : str, optional
+        What the figure shows, for readers who cannot see it; by default a description made
+        from the data drawn. A blank string raises ValueError.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``z`` does not hold three finite values, the temperatures or marks are not
+        positive, the temperatures do not increase, or ``labels`` has not three entries.
+    TypeError
+        If ``alt`` is not a string.
+
+    Examples
+    --------
+    >>> fig = probability_simplex([2.0, 1.0, 0.1])
+    >>> fig.axes[0].get_title()
+    'softmax(z / T) from T → 0 to T → ∞'
+    """
+    from sce import softmax
+
+    z = logit_vector(z)
+    if z.size != 3 or not np.isfinite(z).all():
+        raise ValueError(f"z must hold three finite logits, got {z.tolist()!r}")
+    temps = np.geomspace(0.02, 200.0, 200) if temperatures is None else np.asarray(temperatures)
+    temps = temps.astype(float)
+    if temps.ndim != 1 or temps.size < 2 or temps.min() <= 0 or (np.diff(temps) <= 0).any():
+        raise ValueError("temperatures must be at least two positive, increasing values")
+    marks = [float(t) for t in marks]
+    if any(t <= 0 for t in marks):
+        raise ValueError(f"marks must be positive temperatures, got {marks!r}")
+    names = class_names(labels, 3, "class {}")
+    path = softmax(z[None, :] / temps[:, None])
+    xy = simplex_xy(path)
+    fig, (ax,) = figure(width=5.0, height=4.3)
+    ax.fill(*_CORNERS.T, facecolor="#f2f2f2", edgecolor=GREY, lw=1)
+    offsets = [(0, -14), (0, -14), (0, 7)]
+    aligns = ["center", "center", "center"]
+    for k in range(3):
+        ax.annotate(
+            f"{names[k]} (one-hot)",
+            _CORNERS[k],
+            xytext=offsets[k],
+            textcoords="offset points",
+            ha=aligns[k],
+        )
+    ax.plot(*xy.T, color=PREDICTION, lw=2, label=r"softmax$(z / T)$")
+    centre = simplex_xy(np.full(3, 1 / 3))
+    ax.plot(*centre, "o", color=TRUTH, ms=7, label="uniform (T → ∞)")
+    for t in marks:
+        point = simplex_xy(softmax(z / t))
+        ax.plot(*point, "o", color=WRONG, ms=5)
+        ax.annotate(f"T = {t:g}", point, xytext=(6, 2), textcoords="offset points", fontsize=9)
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.2, 1.2)
+    ax.set_ylim(-0.12, 0.98)
+    ax.set_xlabel("each point of the triangle is a distribution over the three classes")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title("softmax(z / T) from T → 0 to T → ∞")
+    ax.legend(loc="upper left", fontsize=9)
+    top = int(np.argmax(z))
+    default = (
+        f"A triangle whose corners are the one-hot distributions of {listing(names)} and whose "
+        f"centre is the uniform distribution. A curve traces softmax(z / T) for the logits "
+        f"{numbers(z, 'g')} as the temperature T grows from {temps[0]:g} to {temps[-1]:g}: it "
+        f"starts at the corner of {names[top]} (probabilities {numbers(path[0])}) and ends near "
+        f"the centre ({numbers(path[-1])})."
+        + (
+            " Marked: " + listing([f"T = {t:g} at {numbers(softmax(z / t))}" for t in marks]) + "."
+            if marks
+            else ""
+        )
+    )
+    return with_alt(fig, alt, default)

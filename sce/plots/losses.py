@@ -287,3 +287,128 @@ def binary_cross_entropy_curves(
         "it disagrees. Right: its derivative σ(x) − y, between −1 and 1."
     )
     return with_alt(fig, alt, default)
+
+
+def smoothed_optimal_margin(label_smoothing: float, n_classes: int = 3) -> float:
+    """The margin m = z_true − z_other where smoothed cross-entropy is smallest (every other
+    logit equal): ``log(1 + C (1 − ε) / ε)``, from ``softmax(z) = y_ε`` at the minimum."""
+    eps = float(label_smoothing)
+    return float(np.log1p(n_classes * (1.0 - eps) / eps))
+
+
+@styled
+def loss_landscape(
+    *,
+    label_smoothing: float = 0.1,
+    extent: float = 8.0,
+    resolution: int = 121,
+    alt: str | None = None,
+) -> Figure:
+    """Cross-entropy of three classes over the two logit differences, one-hot beside smoothed.
+
+    The true class is the first; ``m_2 = z_1 − z_2`` and ``m_3 = z_1 − z_3`` are the axes (the
+    loss depends on the logits only through them). With a one-hot label the loss falls in every
+    direction of growing margins and has no minimum; label smoothing ε turns it into a bowl
+    whose lowest point, ``m_2 = m_3 = log(1 + 3 (1 − ε) / ε)``, is marked.
+
+    Parameters
+    ----------
+    label_smoothing : float
+        ε of the right panel, in (0, 1) (PyTorch's meaning: the label is
+        ``(1 − ε) · one_hot + ε / 3``).
+    extent : float
+        Both margins run from ``−extent`` to ``extent``, > 0.
+    resolution : int
+        Grid points along each axis, at least 10.
+    alt : str, optional
+        What the figure shows, for readers who cannot see it; by default a description made
+        from the data drawn. A blank string raises ValueError.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes of filled contours: one-hot label, smoothed label.
+
+    Raises
+    ------
+    ValueError
+        If ``label_smoothing`` is not in (0, 1), ``extent`` is not positive or
+        ``resolution`` is below 10.
+    TypeError
+        If ``alt`` is not a string.
+
+    Examples
+    --------
+    >>> fig = loss_landscape(label_smoothing=0.1, resolution=21)
+    >>> [ax.get_xlabel() for ax in fig.axes]
+    ['$m_2 = z_1 - z_2$', '$m_2 = z_1 - z_2$']
+    """
+    from sce import cross_entropy
+
+    eps = float(label_smoothing)
+    if not 0 < eps < 1:
+        raise ValueError(f"label_smoothing must lie in (0, 1), got {label_smoothing!r}")
+    if not extent > 0:
+        raise ValueError(f"extent must be positive, got {extent!r}")
+    if not isinstance(resolution, int) or resolution < 10:
+        raise ValueError(f"resolution must be an integer of at least 10, got {resolution!r}")
+    m = np.linspace(-extent, extent, resolution)
+    m2, m3 = np.meshgrid(m, m)
+    logits = np.stack([np.zeros_like(m2), -m2, -m3], axis=-1).reshape(-1, 3)
+    target = np.zeros(logits.shape[0], dtype=int)
+    surfaces = [
+        cross_entropy(logits, target, reduction="none").reshape(m2.shape),
+        cross_entropy(logits, target, reduction="none", label_smoothing=eps).reshape(m2.shape),
+    ]
+    best = smoothed_optimal_margin(eps)
+    fig, axes = figure(2, width=8.4, height=3.9)
+    top = float(max(s.max() for s in surfaces))
+    # Levels closer together near 0, where the two surfaces differ
+    levels = np.concatenate([[0.0], np.geomspace(0.05, top, 16)])
+    for ax, surface, title in zip(
+        axes, surfaces, ["one-hot label: no minimum", f"smoothed label, ε = {eps:g}"], strict=True
+    ):
+        filled = ax.contourf(m2, m3, surface, levels=levels, cmap="viridis_r")
+        ax.contour(m2, m3, surface, levels=levels, colors="white", linewidths=0.4)
+        ax.set_xlabel("$m_2 = z_1 - z_2$")
+        ax.set_ylabel("$m_3 = z_1 - z_3$")
+        ax.set_title(title)
+        ax.set_aspect("equal")
+        ax.grid(False)
+    fig.colorbar(filled, ax=axes, label="cross-entropy", shrink=0.9, format="%.2g")
+    # The downhill direction on the one-hot surface: towards ever larger margins.
+    axes[0].annotate(
+        "",
+        xy=(0.92 * extent, 0.92 * extent),
+        xytext=(0.3 * extent, 0.3 * extent),
+        arrowprops={"arrowstyle": "->", "color": WRONG, "lw": 2},
+    )
+    axes[0].annotate(
+        "downhill forever",
+        (0.3 * extent, 0.3 * extent),
+        xytext=(-4, -14),
+        textcoords="offset points",
+        ha="right",
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+    )
+    if best <= extent:
+        axes[1].plot([best], [best], "o", color=WRONG, ms=7)
+        axes[1].annotate(
+            f"minimum at m = {best:.2f}",
+            (best, best),
+            xytext=(-6, 8),
+            textcoords="offset points",
+            ha="right",
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "none", "alpha": 0.85},
+        )
+    one_hot, smooth = surfaces
+    default = (
+        "Two contour maps of the cross-entropy of three classes, the first one true, over the "
+        f"margins m_2 = z_1 − z_2 and m_3 = z_1 − z_3 from {-extent:g} to {extent:g}. Left, "
+        f"with a one-hot label: the loss falls from {one_hot.max():.2f} to "
+        f"{one_hot.min():.2g} towards the corner of large margins and has no minimum; an arrow "
+        "points that way. Right, with label smoothing ε = "
+        f"{eps:g}: the contours close around a lowest point, marked at m_2 = m_3 = {best:.2f}, "
+        f"where the loss is {smooth.min():.3f} on the grid."
+    )
+    return with_alt(fig, alt, default)
