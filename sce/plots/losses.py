@@ -340,8 +340,8 @@ def loss_landscape(
     Examples
     --------
     >>> fig = loss_landscape(label_smoothing=0.1, resolution=21)
-    >>> [ax.get_xlabel() for ax in fig.axes]
-    ['$m_2 = z_1 - z_2$', '$m_2 = z_1 - z_2$']
+    >>> [ax.get_title() for ax in fig.axes[:2]]
+    ['one-hot label: no minimum', 'smoothed label, ε = 0.1']
     """
     from sce import cross_entropy
 
