@@ -8,7 +8,8 @@ resolving. A full-page screenshot of each page is written to ``_build/screenshot
 
 Each page is also read as a reader reads it (``reader_checks.py``): at 1280 px, on a phone (390 px,
 mobile emulation) and printed (A4 width), with axe-core in light and dark mode; screenshots of the
-phone and print views go to ``_build/screenshots/phone/`` and ``_build/screenshots/print/``.
+phone and print views go to ``_build/screenshots/phone/<page>.jpg`` and
+``_build/screenshots/print/<page>.jpg``.
 
 The checks are plain functions (:func:`check_page`) so that the tests at the end can run them on
 tiny throw-away books that break on purpose.
