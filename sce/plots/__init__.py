@@ -5,13 +5,20 @@ notebook shows a figure exactly once (when it is the cell's value) and no global
 between chapters. Axes are labelled, the caption in the chapter says what to see, and every
 figure carries an alt text that says what it shows (``fig.alt``; each function takes ``alt=``).
 
-The functions live in modules named for what they draw: ``distributions`` (softmax outputs,
+The functions live in modules named for what they draw: ``classifiers`` (images, templates,
+confusions and calibration of a classifier), ``distributions`` (softmax outputs,
 labels, the probability simplex), ``losses``, ``gradients``, ``training`` and ``numerics``
 (floating point and benchmarks); ``style`` holds what they share.
 """
 
 from __future__ import annotations
 
+from sce.plots.classifiers import (
+    class_templates,
+    confusion_matrix,
+    digit_images,
+    reliability_diagram,
+)
 from sce.plots.distributions import (
     label_smoothing_bars,
     prediction_vs_truth,
@@ -45,7 +52,10 @@ __all__ = [
     "accuracy_vs_margin",
     "benchmark_times",
     "binary_cross_entropy_curves",
+    "class_templates",
+    "confusion_matrix",
     "decision_regions",
+    "digit_images",
     "exp_range",
     "figure",
     "gradient_saturation",
@@ -57,6 +67,7 @@ __all__ = [
     "margin_growth",
     "prediction_vs_truth",
     "probability_simplex",
+    "reliability_diagram",
     "softmax_temperatures",
     "surprise_curve",
     "temperature_paths",
