@@ -22,6 +22,7 @@ from sce.symbolic.errors import DerivationError, Failure
 from sce.symbolic.proof import _Prover
 from sce.symbolic.records import CheckRecord, StepRecord, _register, _register_failure
 from sce.symbolic.symbols import CONCRETE_SIZES, DEFINITIONS, Definitions, n
+from sce.symbolic.typeset import _Entry
 
 Expr = sp.Basic
 
@@ -296,12 +297,16 @@ class Derivation(_Prover):
                     general_method = "cancel"
             reason = st.reason
             if general_method is None and not reason:
-                is_matrix = any(isinstance(e, sp.MatrixExpr | sp.MatrixBase) for e in (old, new))
-                reason = (
-                    "a matrix identity, checked entry by entry for each size"
-                    if is_matrix
-                    else "the general-form zero test leaves a residual"
+                is_matrix = any(
+                    isinstance(e, sp.MatrixExpr | sp.MatrixBase) or e.has(_Entry)
+                    for e in (old, new)
                 )
+                if is_matrix:
+                    reason = "a matrix identity, checked entry by entry for each size"
+                elif not st.general:
+                    reason = "not attempted in general form"
+                else:
+                    reason = "the general-form zero test leaves a residual"
             records.append(
                 StepRecord(
                     number, st.why, general_method, proved, checks, names, st.rel, used, None,

@@ -38,7 +38,8 @@ class _Printer(LatexPrinter):
             if self._needs_add_brackets(term):
                 term_tex = rf"\left({term_tex}\right)"
             texts.append(term_tex)
-        if expr not in _ORDERED and texts[0].startswith("-"):  # start with a positive term
+        written = expr in _ORDERED or any(a in _ORDERED for a in terms)
+        if not written and texts[0].startswith("-"):  # start with a positive term
             first = next((pos for pos, s in enumerate(texts) if not s.startswith("-")), None)
             if first is not None:
                 texts.insert(0, texts.pop(first))
