@@ -127,7 +127,7 @@ from sce.symbolic.concrete import (
 )
 from sce.symbolic.engine import Derivation, Step
 from sce.symbolic.errors import DerivationError, Failure, readable
-from sce.symbolic.lemmas import Monotone, Stated, log_gap, sign_of, square
+from sce.symbolic.lemmas import Factor, Monotone, Stated, log_gap, sign_of, square
 from sce.symbolic.printing import latex
 from sce.symbolic.records import (
     ChapterRecord,
@@ -181,6 +181,7 @@ __all__ = [
     "E",
     "E_eps",
     "E_row",
+    "Factor",
     "Failure",
     "L",
     "L_batch",
