@@ -131,6 +131,7 @@ from sce.symbolic.concrete import (
 )
 from sce.symbolic.engine import Derivation, Step
 from sce.symbolic.errors import DerivationError, Failure, readable
+from sce.symbolic.indexed import indexed_base
 from sce.symbolic.labels import derived, labels, stated
 from sce.symbolic.lemmas import Factor, Monotone, Stated, log_gap, sign_of, square
 from sce.symbolic.printing import latex
@@ -233,6 +234,7 @@ __all__ = [
     "hessian",
     "hessian_n",
     "i",
+    "indexed_base",
     "j",
     "jacobian",
     "jacobian_n",
