@@ -22,7 +22,7 @@ from sce.symbolic.labels import labels as registered_labels
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 #: A labelled display equation of MyST: ``$$ latex $$ (label)``.
-EQUATION = re.compile(r"\$\$(?P<latex>.+?)\$\$\s*\((?P<label>eq-[\w-]+)\)", re.S)
+EQUATION = re.compile(r"\$\$(?P<latex>(?:(?!\$\$).)+?)\$\$\s*\((?P<label>eq-[\w-]+)\)", re.S)
 
 
 def markdown_equations(path: Path) -> dict[str, str]:

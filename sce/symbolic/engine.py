@@ -101,7 +101,7 @@ class Derivation(_Prover):
     >>> d = Derivation("demo", sp.Derivative(yhat[i], z[j]), indices=[i, j])
     >>> d = d.step(jacobian_n(i, j), "quotient rule")
     >>> print(d.check())
-    demo: 1 steps checked (1 in general n form, 1 for n = 2..6)
+    demo: 1 step checked (1 in general n form, 1 for n = 2..6)
     >>> print(d.latex())  # doctest: +ELLIPSIS
     $$\begin{aligned}
     \frac{\partial \hat{y}_{i}}{\partial z_{j}} &= \hat{y}_{i} \left(\delta_{ij} - ... && \text{(1)}
@@ -445,7 +445,7 @@ class Derivation(_Prover):
         --------
         >>> x = sp.Symbol("x")
         >>> print(Derivation("d", x * (x + 1), sizes=()).step(x**2 + x, "expand").report())
-        d: ✓ 1 steps checked (exact)
+        d: ✓ 1 step checked (exact)
         """
         return _render.report(self)
 

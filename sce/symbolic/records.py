@@ -166,10 +166,11 @@ class CheckRecord:
             parts.append(f"{self.n_concrete} for {self.concrete_form}")
         if self.n_stated:
             parts.append(f"{self.n_stated} stated")
-        return f"{self.name}: {self.n_steps} steps checked ({', '.join(parts)})"
+        steps = f"{self.n_steps} step{'' if self.n_steps == 1 else 's'}"
+        return f"{self.name}: {steps} checked ({', '.join(parts)})"
 
     def _repr_markdown_(self) -> str:
-        return f"✓ {self.n_steps} steps checked ({self.forms()})"
+        return f"✓ {self.n_steps} step{'' if self.n_steps == 1 else 's'} checked ({self.forms()})"
 
 
 @dataclass

@@ -110,7 +110,7 @@ def _reason(d: Derivation, number: int) -> str:
 
 def _status(d: Derivation) -> str:
     rec = d.check()
-    out = f"✓ {rec.n_steps} steps checked ({rec.forms()})"
+    out = f"✓ {rec.n_steps} step{'' if rec.n_steps == 1 else 's'} checked ({rec.forms()})"
     if rec.equality:
         out += "; equality iff " + ", ".join(f"${c}$" for c in rec.equality)
     return out
@@ -145,7 +145,7 @@ def derivation_markdown(d: Derivation) -> str:
     <BLANKLINE>
     1. expand
     <BLANKLINE>
-    ✓ 1 steps checked (exact)
+    ✓ 1 step checked (exact)
     """
     status = _status(d)
     reasons = "\n".join(f"{k}. {_reason(d, k)}" for k in range(1, len(d.steps) + 1))
@@ -216,10 +216,11 @@ def report(d: Derivation) -> str:
     >>> from sce.symbolic import Derivation
     >>> x = sp.Symbol("x")
     >>> print(report(Derivation("d", x * (x + 1), sizes=()).step(x**2 + x, "expand")))
-    d: ✓ 1 steps checked (exact)
+    d: ✓ 1 step checked (exact)
     """
     rec = d.check()
-    lines = [f"{rec.name}: ✓ {rec.n_steps} steps checked ({rec.forms()})"]
+    steps = f"{rec.n_steps} step{'' if rec.n_steps == 1 else 's'}"
+    lines = [f"{rec.name}: ✓ {steps} checked ({rec.forms()})"]
     for number, reason in rec.only_concrete:
         lines.append(f"  step {number}: only for {rec.concrete_form} ({reason})")
     for s in rec.steps:
