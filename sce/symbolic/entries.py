@@ -99,6 +99,23 @@ def matrix_entry(
     >>> bases = {"X": indexed("X", real=True), "P": indexed("P", real=True)}
     >>> latex(matrix_entry(Xm.T * Pm, d, c, bases))
     '\\sum_{s=1}^{N} P_{sc} X_{sd}'
+
+    As the definition of an indexed object, it lets the checker prove a step to the entry of a
+    matrix product for any size, and reject a wrong one (here the indices swapped):
+
+    >>> from sce.symbolic import Derivation
+    >>> G = indexed(r"\left(X^{T} P\right)", real=True)
+    >>> X, P, s = bases["X"], bases["P"], sp.Symbol("s", integer=True, positive=True)
+    >>> def demo(name, summand):
+    ...     return Derivation(
+    ...         name, sp.Sum(summand, (s, 1, N)), indices={d: D, c: C},
+    ...         definitions={G: lambda a, b: matrix_entry(Xm.T * Pm, a, b, bases)},
+    ...         sizes=[{N: 2, D: 2, C: 2}],
+    ...     ).step(G[d, c], "entry (d, c) of a matrix product")
+    >>> demo("demo_entry", X[s, d] * P[s, c]).check().n_general
+    1
+    >>> demo("demo_entry_swapped", X[s, c] * P[s, d]).try_check().step
+    1
     """
     names = {str(a) for a in (row, col) if isinstance(a, sp.Symbol)}
     if index in names:
