@@ -6,10 +6,6 @@ namespace (:func:`sce.symbolic.run_chapter_derivations`); the script prints, per
 derivations checked, their steps (proved in general form / stated), the derivations shown
 failing on purpose and the time, then the totals. A derivation that does not check stops the
 script with a non-zero exit.
-
-While chapters still call the transitional derivations of ``sce.symbolic._book``, the line
-"not yet in a chapter" checks the ones that no chapter's derivation cells checked, so the total
-always covers every derivation of the book.
 """
 
 from __future__ import annotations
@@ -42,20 +38,6 @@ def main(argv: list[str]) -> int:
         totals = [a + b for a, b in zip(totals, row, strict=True)]
         print(f"{chapter.chapter:<28} {row[0]:>11} {row[1]:>6} {row[2]:>8} {row[3]:>8} "
               f"{chapter.seconds:>6.1f}")  # fmt: skip
-    if not argv and hasattr(symbolic, "all_derivations"):
-        seen = {r.name for r in symbolic.checked()}
-        rest = {k: d for k, d in symbolic.all_derivations().items() if k not in seen}
-        t0 = time.perf_counter()
-        records = symbolic.check_all(rest)
-        row = (
-            len(records),
-            sum(r.n_steps for r in records.values()),
-            sum(r.n_general for r in records.values()),
-            0,
-        )
-        totals = [a + b for a, b in zip(totals, row, strict=True)]
-        print(f"{'(not yet in a chapter)':<28} {row[0]:>11} {row[1]:>6} {row[2]:>8} {row[3]:>8} "
-              f"{time.perf_counter() - t0:>6.1f}")  # fmt: skip
     print(
         f"{'total':<28} {totals[0]:>11} {totals[1]:>6} {totals[2]:>8} {totals[3]:>8} "
         f"{time.perf_counter() - start:>6.1f}"
