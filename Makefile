@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup book test execute format lint bench clean
+.PHONY: setup book test execute lab format lint bench clean
 
 # Create the virtualenv and install the pinned requirements and sce (editable), once per change
 # of requirements.txt or pyproject.toml.
@@ -29,6 +29,12 @@ test: setup
 ## execute: re-run every chapter in place so the stored outputs match (commit them afterwards)
 execute: setup
 	$(BIN)/python scripts/execute_notebooks.py
+
+## lab: JupyterLab (with jupyterlab-myst, so the MyST of the chapters renders) on 127.0.0.1 at
+## chapters/, running the chapters on this virtualenv's own python3 kernel; stop it with Ctrl-C
+lab: setup
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab --ip=127.0.0.1 --ServerApp.root_dir=chapters \
+		$$(test "$$(id -u)" = 0 && echo --allow-root)
 
 ## format: apply ruff's formatter and safe fixes to the code and the notebooks
 format: setup

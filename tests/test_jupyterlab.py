@@ -318,9 +318,17 @@ async ([path, timeoutMs]) => {
       if (!myst && source.trim()) add('not rendered', 'the cell was not drawn by jupyterlab-myst');
       if (myst) {
         // Unknown directives: drawn as a red box titled "<name> - Unknown Directive".
-        for (const title of myst.querySelectorAll('.myst-exercise-title, summary, .myst-admonition-header')) {
+        const seen = new Set();
+        for (const title of myst.querySelectorAll('summary, .myst-exercise-title')) {
           const text = title.textContent.trim();
-          if (/Unknown (Directive|Role)$/.test(text)) add('unknown directive', text);
+          const owner = title.closest('details, aside') || title;
+          if (seen.has(owner)) continue;
+          seen.add(owner);
+          if (/Unknown (Directive|Role)$/.test(text)) {
+            const box = title.closest('details, aside');
+            const body = box && box.querySelector('pre');
+            add('unknown directive', body ? `${text}: ${body.textContent}` : text);
+          }
         }
         // Unresolved references and math KaTeX cannot typeset: a yellow warning mark.
         for (const el of myst.querySelectorAll('.text-yellow-600')) {
@@ -435,7 +443,7 @@ def check_notebook(page: LabPage, path: str) -> NotebookReport:
     for url in dict.fromkeys(page.refused[refused_before:]):
         report.other.append(f"request to another host: {url}")
     for cell in found["cells"]:
-        for kind, text in dict.fromkeys(map(tuple, cell["problems"])):
+        for kind, text in cell["problems"]:
             report.problems.append(Problem(name, cell["index"], cell["first"], kind, text))
     return report
 
