@@ -228,7 +228,7 @@ class LabPage:
 
 
 def open_lab(browser: Browser, lab: Lab) -> LabPage:
-    """Load JupyterLab (a fresh workspace) in a new context whose other-host requests are refused."""
+    """Load JupyterLab (a fresh workspace) in a new context that refuses other hosts."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
     page = LabPage(lab, context, context.new_page())
@@ -264,8 +264,9 @@ async ([path, timeoutMs]) => {
   await panel.revealed;
   const nb = panel.content;
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  // Rendered: every Markdown cell drawn by jupyterlab-myst, every LaTeX output typeset by MathJax,
-  // and nothing changed for 400 ms (jupyterlab-myst resolves references in a second pass).
+  // Rendered: every Markdown cell drawn by jupyterlab-myst after its pass over the whole notebook
+  // (which resolves the references and hands each cell a model with them), every LaTeX output
+  // typeset by MathJax, and nothing changed on the page for 200 ms.
   const snapshot = () => {
     let s = '';
     for (const cell of nb.widgets) {
@@ -276,17 +277,18 @@ async ([path, timeoutMs]) => {
   };
   const ready = () => nb.widgets.every((cell) => {
     if (cell.model.type === 'markdown') {
-      return !cell.model.sharedModel.getSource().trim() || cell.node.querySelector('.myst');
+      return !cell.model.sharedModel.getSource().trim()
+        || (cell.node.querySelector('.myst') && cell.mystModel && cell.mystModel.references);
     }
     return Array.from(cell.node.querySelectorAll('.jp-RenderedLatex'))
       .every((el) => el.querySelector('mjx-container'));
   });
   let last = null, stableSince = performance.now(), timedOut = false;
   while (true) {
-    await sleep(100);
+    await sleep(50);
     const now = snapshot();
     if (now !== last) { last = now; stableSince = performance.now(); }
-    if (ready() && performance.now() - stableSince >= 400) break;
+    if (ready() && performance.now() - stableSince >= 200) break;
     if (performance.now() - start > timeoutMs) { timedOut = true; break; }
   }
   await document.fonts.ready;
@@ -342,21 +344,25 @@ async ([path, timeoutMs]) => {
         for (const box of myst.querySelectorAll('aside, details')) {
           const header = box.querySelector(':scope > summary, :scope > div:first-child');
           const body = Array.from(box.children).filter((c) => c !== header);
-          const text = (el) => el.textContent.trim() || el.querySelector('img, mjx-container, .katex');
-          if (!body.some(text)) {
-            add('empty box', header && header.textContent.trim()
-                              ? `box "${header.textContent.trim()}" with no content` : 'an empty box');
+          const full = (el) => el.textContent.trim() || el.querySelector('img, .katex');
+          if (!body.some(full)) {
+            const title = header ? header.textContent.trim() : '';
+            add('empty box', title ? `box "${title}" with no content` : 'an empty box');
           }
         }
         // MyST and TeX left as text.
         const prose = visibleText(myst);
-        for (const m of prose.matchAll(/`{3,}\s*\{[^}]*\}?|:{3,}\s*\{[^}]*\}?/g)) add('raw MyST', m[0]);
+        for (const m of prose.matchAll(/`{3,}\s*\{[^}]*\}?|:{3,}\s*\{[^}]*\}?/g)) {
+          add('raw MyST', m[0]);
+        }
         // A role name in braces (not a TeX argument such as \\frac{a}{b}).
         for (const m of prose.matchAll(/(?<![\w}\\])\{[a-z][\w:-]*\}(?=[`\w])`?[^\s`]*`?/g)) {
           add('raw MyST', m[0]);
         }
         for (const m of prose.matchAll(/.{0,20}\$+.{0,20}/g)) add('dollar sign as text', m[0]);
-        for (const m of prose.matchAll(/.{0,20}\\(?:[A-Za-z]+|[()[\]]).{0,30}/g)) add('TeX as text', m[0]);
+        for (const m of prose.matchAll(/.{0,20}\\(?:[A-Za-z]+|[()[\]]).{0,30}/g)) {
+          add('TeX as text', m[0]);
+        }
       }
       // Unknown roles are drawn as their bare text: find them in jupyterlab-myst's parsed tree.
       walk(cell.fragmentMDAST, (node) => {
@@ -533,14 +539,33 @@ def test_chapter_renders_in_jupyterlab(page: LabPage, chapter: str) -> None:
         )
 
 
-def test_no_kernel_started_and_nothing_requested_from_other_hosts(
-    page: LabPage, lab: Lab
-) -> None:
+def test_no_kernel_started_and_nothing_requested_from_other_hosts(page: LabPage, lab: Lab) -> None:
     for chapter in CHAPTERS:  # when run alone
         if Path(chapter).stem not in _REPORTS:
             _REPORTS[Path(chapter).stem] = check_notebook(page, f"chapters/{chapter}")
     assert not page.refused_at_start, page.refused_at_start
     assert running_kernels(lab) == []
+
+
+def test_the_notebooks_kernel_is_the_virtualenvs_own_python3(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    with urllib.request.urlopen(f"{lab.url}api/kernelspecs", timeout=5) as response:
+        specs = json.load(response)
+    assert specs["default"] == "python3"
+    assert specs["kernelspecs"]["python3"]["spec"]["display_name"] == "Python 3 (ipykernel)"
+    names = {
+        json.loads((ROOT / "chapters" / c).read_text())["metadata"]["kernelspec"]["name"]
+        for c in CHAPTERS
+    }
+    assert names == {"python3"}
+    # `make lab` runs with the user's Jupyter folders and JUPYTER_PREFER_ENV_PATH=1: the python3
+    # it finds is the one installed in this virtualenv (a python3 in ~/.local does not shadow it).
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "1")
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    assert Path(spec.resource_dir).is_relative_to(sys.prefix), spec.resource_dir
 
 
 def test_the_served_chapters_are_the_committed_ones_unchanged(served: Path, page: LabPage) -> None:
@@ -591,8 +616,14 @@ THROWAWAY = {
         _cell(
             "code",
             "bad",
-            [{"output_type": "execute_result", "execution_count": 1, "metadata": {},
-              "data": {"text/latex": "$$\\notamacro{x}$$", "text/plain": "x"}}],
+            [
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 1,
+                    "metadata": {},
+                    "data": {"text/latex": "$$\\notamacro{x}$$", "text/plain": "x"},
+                }
+            ],
         ),
         _cell("markdown", "![a picture from elsewhere](https://example.com/picture.png)"),
         _cell("markdown", "Fences shown as text: \\`\\`\\`{note} and \\:::{warning}."),
@@ -605,8 +636,18 @@ THROWAWAY = {
             "$$\n\\frac{\\partial \\hat y_i}{\\partial z_j} = \\hat y_i (\\delta_{ij} - \\hat y_j)"
             "\n$$ (eq-healthy)\n\nreferenced as {eq}`eq-healthy`.",
         ),
-        _cell("code", "half", [{"output_type": "execute_result", "execution_count": 1,
-                                "metadata": {}, "data": _LATEX}]),
+        _cell(
+            "code",
+            "half",
+            [
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 1,
+                    "metadata": {},
+                    "data": _LATEX,
+                }
+            ],
+        ),
         _cell(
             "markdown",
             "```{exercise} Half\n:label: ex-half\n\nCompute $1/2$.\n```\n\n"
