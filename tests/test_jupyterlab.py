@@ -270,14 +270,10 @@ async ([path, timeoutMs]) => {
   // Rendered: every Markdown cell drawn by jupyterlab-myst after its pass over the whole notebook
   // (which resolves the references and hands each cell a model with them), every LaTeX output
   // typeset by MathJax, and nothing changed on the page for 200 ms.
-  const snapshot = () => {
-    let s = '';
-    for (const cell of nb.widgets) {
-      s += cell.model.type[0] + (cell.node.querySelector('.myst, .jp-MarkdownOutput') ? 'r' : '-');
-      s += cell.node.querySelectorAll('*').length + ',';
-    }
-    return s;
-  };
+  let lastChange = performance.now();
+  const observer = new MutationObserver(() => { lastChange = performance.now(); });
+  observer.observe(panel.node, {subtree: true, childList: true, attributes: true,
+                                characterData: true});
   const ready = () => nb.widgets.every((cell) => {
     if (cell.model.type === 'markdown') {
       return !cell.model.sharedModel.getSource().trim()
@@ -286,14 +282,13 @@ async ([path, timeoutMs]) => {
     return Array.from(cell.node.querySelectorAll('.jp-RenderedLatex'))
       .every((el) => el.querySelector('mjx-container'));
   });
-  let last = null, stableSince = performance.now(), timedOut = false;
+  let timedOut = false;
   while (true) {
-    await sleep(50);
-    const now = snapshot();
-    if (now !== last) { last = now; stableSince = performance.now(); }
-    if (ready() && performance.now() - stableSince >= 200) break;
+    await sleep(100);
+    if (performance.now() - lastChange >= 200 && ready()) break;
     if (performance.now() - start > timeoutMs) { timedOut = true; break; }
   }
+  observer.disconnect();
   await document.fonts.ready;
 
   const SKIP = 'pre, code, .katex, mjx-container, script, style, .jp-InputArea-editor, '
