@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core for the browser checks, pinned by tools/axe/package-lock.json (npm's registry only).
+AXE    := tools/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: setup book test execute lab format lint bench clean
+.PHONY: setup book test execute derivations lab format lint bench clean
 
 # Create the virtualenv and install the pinned requirements and sce (editable), once per change
 # of requirements.txt or pyproject.toml.
@@ -15,7 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $(AXE)
+
+setup: $(STAMP) $(AXE)
 
 ## book: execute every chapter and build the HTML into _build/html (warnings fail the build)
 book: setup
@@ -29,6 +35,11 @@ test: setup
 ## execute: re-run every chapter in place so the stored outputs match (commit them afterwards)
 execute: setup
 	$(BIN)/python scripts/execute_notebooks.py
+
+## derivations: check every derivation of the book (the chapters' cells tagged `derivation`),
+## in a fresh process; prints derivations, steps and time per chapter, and the total time
+derivations: setup
+	$(BIN)/python scripts/check_derivations.py
 
 ## lab: JupyterLab (with jupyterlab-myst, so the MyST of the chapters renders) on 127.0.0.1 at
 ## chapters/, running the chapters on this virtualenv's own python3 kernel; stop it with Ctrl-C
@@ -51,4 +62,4 @@ bench: setup
 	$(BIN)/python benchmarks/accuracy.py
 
 clean:
-	rm -rf _build .jupyter_cache
+	rm -rf _build .jupyter_cache tools/axe/node_modules
