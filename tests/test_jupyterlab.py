@@ -108,7 +108,18 @@ _SETTINGS = {
     },
 }
 
+_DISABLED_EXTENSIONS = [
+    "@jupyterlab/toc-extension",
+    "@jupyterlab/debugger-extension",
+    "@jupyterlab/lsp-extension",
+    "@jupyterlab/completer-extension",
+    "@jupyterlab/extensionmanager-extension",
+    "@jupyterlab/inspector-extension",
+    "@jupyterlab/running-extension",
+]
+
 _SERVER_OPTIONS = [
+    "--ServerApp.jpserver_extensions={'jupyter_lsp': False}",
     "--no-browser",
     "--ServerApp.ip=127.0.0.1",
     "--IdentityProvider.token=",
@@ -168,6 +179,11 @@ def lab_environment(home: Path) -> dict[str, str]:
     for name, folder in folders.items():
         folder.mkdir(parents=True, exist_ok=True)
         env[name] = str(folder)
+    # Panels the check never uses, whose work on every rendered cell would only cost time.
+    labconfig = folders["JUPYTER_CONFIG_DIR"] / "labconfig"
+    labconfig.mkdir(exist_ok=True)
+    disabled = {name: True for name in _DISABLED_EXTENSIONS}
+    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": disabled}))
     for plugin, values in _SETTINGS.items():
         path = folders["JUPYTERLAB_SETTINGS_DIR"] / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
