@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 # axe-core for the browser checks, pinned by tools/axe/package-lock.json (npm's registry only).
 AXE    := tools/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: setup book test execute derivations format lint bench clean
+.PHONY: setup book test execute derivations lab format lint bench clean
 
 # Create the virtualenv and install the pinned requirements and sce (editable), once per change
 # of requirements.txt or pyproject.toml.
@@ -40,6 +40,12 @@ execute: setup
 ## in a fresh process; prints derivations, steps and time per chapter, and the total time
 derivations: setup
 	$(BIN)/python scripts/check_derivations.py
+
+## lab: JupyterLab (with jupyterlab-myst, so the MyST of the chapters renders) on 127.0.0.1 at
+## chapters/, running the chapters on this virtualenv's own python3 kernel; stop it with Ctrl-C
+lab: setup
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter-lab --ip=127.0.0.1 --ServerApp.root_dir=chapters \
+		$$(test "$$(id -u)" = 0 && echo --allow-root)
 
 ## format: apply ruff's formatter and safe fixes to the code and the notebooks
 format: setup
