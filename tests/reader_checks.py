@@ -13,8 +13,8 @@
 
 :func:`axe_violations` runs axe-core 4.14.1 (``tools/axe``, installed by ``make setup`` with
 ``npm ci``) with the WCAG 2.0/2.1 A and AA tags and ``label-content-name-mismatch`` enabled
-explicitly, and returns the serious and critical violations (MathJax's visually hidden MathML
-copy, ``mjx-assistive-mml``, is left out of the run).
+explicitly, and returns the serious and critical violations (the insides of MathJax's formulas,
+glyphs drawn as CSS content and a visually hidden MathML copy, are left out of the run).
 """
 
 from __future__ import annotations
@@ -131,9 +131,11 @@ async ({tags, rules}) => {
     options.runOnly = {type: 'tag', values: tags};
     options.rules = {'label-content-name-mismatch': {enabled: true}};
   }
-  // MathJax's visually hidden MathML copy for screen readers has no colours or controls to
-  // check; leaving it out halves axe's time on a page of formulas.
-  const result = await axe.run({exclude: [['mjx-assistive-mml']]}, options);
+  // Inside a formula axe has nothing to judge: MathJax draws the glyphs as CSS content (no text
+  // to measure) and its MathML copy for screen readers is visually hidden. The formula's own
+  // container stays in the run. Leaving the insides out halves axe's time on these pages.
+  const inside = [['mjx-container > mjx-math'], ['mjx-assistive-mml']];
+  const result = await axe.run({exclude: inside}, options);
   return {version: axe.version, violations: result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => [n.target.join(' '),
