@@ -9,6 +9,7 @@
 - a page wider than the phone's screen;
 - images without real alt text (none, blank, a file name or a path);
 - raw ``$`` or MyST markup left as text outside math and code;
+- on paper, a solution (``{solution}`` with ``:class: dropdown``) left folded;
 - the count of formulas that scroll sideways (reported, not a failure).
 
 :func:`axe_violations` runs axe-core 4.14.1 (``tools/axe``, installed by ``make setup`` with
@@ -97,6 +98,19 @@ async ({view, phoneWidth}) => {
                  + `${el.className ? ' class="' + el.className + '"' : ''}>: ${text}`);
   }
   out.pageWidth = document.documentElement.scrollWidth;
+  // Solutions: printed open (a hidden one is lost on paper)
+  out.hiddenSolutions = [];
+  if (view === 'print') {
+    for (const sol of document.querySelectorAll('div.solution, details.solution')) {
+      const body = sol.querySelector('.admonition-title ~ *, summary ~ *');
+      const r = body ? body.getBoundingClientRect() : {height: 0};
+      if (!body || getComputedStyle(body).visibility === 'hidden' || r.height < 1) {
+        const title = sol.querySelector('.admonition-title, summary');
+        const name = short(title ? title.textContent : '');
+        out.hiddenSolutions.push(`solution hidden on paper: ${name}`);
+      }
+    }
+  }
   // Images
   for (const img of document.images) {
     const alt = (img.getAttribute('alt') || '').trim();
@@ -171,7 +185,7 @@ def inspect_view(tab, view: str) -> dict:
 
 def view_problems(found: dict, view: str) -> list[str]:
     """The failures among what :func:`inspect_view` found, each prefixed by the view."""
-    problems = [*found["clipped"], *found["cut"], *found["noSign"]]
+    problems = [*found["clipped"], *found["cut"], *found["noSign"], *found["hiddenSolutions"]]
     if view == "phone" and found["pageWidth"] > PHONE["width"]:
         problems.append(f"page is {found['pageWidth']} px wide, the phone {PHONE['width']} px")
     if view != "print":  # the same elements in every view: reported once each
