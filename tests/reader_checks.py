@@ -9,12 +9,13 @@
 - a page wider than the phone's screen;
 - images without real alt text (none, blank, a file name or a path);
 - raw ``$`` or MyST markup left as text outside math and code;
+- on paper, a solution (``{solution}`` with ``:class: dropdown``) left folded;
 - the count of formulas that scroll sideways (reported, not a failure).
 
 :func:`axe_violations` runs axe-core 4.14.1 (``tools/axe``, installed by ``make setup`` with
 ``npm ci``) with the WCAG 2.0/2.1 A and AA tags and ``label-content-name-mismatch`` enabled
-explicitly, and returns the serious and critical violations (MathJax's visually hidden MathML
-copy, ``mjx-assistive-mml``, is left out of the run).
+explicitly, and returns the serious and critical violations (the insides of MathJax's formulas,
+glyphs drawn as CSS content and a visually hidden MathML copy, are left out of the run).
 """
 
 from __future__ import annotations
@@ -97,6 +98,19 @@ async ({view, phoneWidth}) => {
                  + `${el.className ? ' class="' + el.className + '"' : ''}>: ${text}`);
   }
   out.pageWidth = document.documentElement.scrollWidth;
+  // Solutions: printed open (a hidden one is lost on paper)
+  out.hiddenSolutions = [];
+  if (view === 'print') {
+    for (const sol of document.querySelectorAll('div.solution, details.solution')) {
+      const body = sol.querySelector('.admonition-title ~ *, summary ~ *');
+      const r = body ? body.getBoundingClientRect() : {height: 0};
+      if (!body || getComputedStyle(body).visibility === 'hidden' || r.height < 1) {
+        const title = sol.querySelector('.admonition-title, summary');
+        const name = short(title ? title.textContent : '');
+        out.hiddenSolutions.push(`solution hidden on paper: ${name}`);
+      }
+    }
+  }
   // Images
   for (const img of document.images) {
     const alt = (img.getAttribute('alt') || '').trim();
@@ -131,9 +145,11 @@ async ({tags, rules}) => {
     options.runOnly = {type: 'tag', values: tags};
     options.rules = {'label-content-name-mismatch': {enabled: true}};
   }
-  // MathJax's visually hidden MathML copy for screen readers has no colours or controls to
-  // check; leaving it out halves axe's time on a page of formulas.
-  const result = await axe.run({exclude: [['mjx-assistive-mml']]}, options);
+  // Inside a formula axe has nothing to judge: MathJax draws the glyphs as CSS content (no text
+  // to measure) and its MathML copy for screen readers is visually hidden. The formula's own
+  // container stays in the run. Leaving the insides out halves axe's time on these pages.
+  const inside = [['mjx-container > mjx-math'], ['mjx-assistive-mml']];
+  const result = await axe.run({exclude: inside}, options);
   return {version: axe.version, violations: result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map((n) => [n.target.join(' '),
@@ -169,7 +185,7 @@ def inspect_view(tab, view: str) -> dict:
 
 def view_problems(found: dict, view: str) -> list[str]:
     """The failures among what :func:`inspect_view` found, each prefixed by the view."""
-    problems = [*found["clipped"], *found["cut"], *found["noSign"]]
+    problems = [*found["clipped"], *found["cut"], *found["noSign"], *found["hiddenSolutions"]]
     if view == "phone" and found["pageWidth"] > PHONE["width"]:
         problems.append(f"page is {found['pageWidth']} px wide, the phone {PHONE['width']} px")
     if view != "print":  # the same elements in every view: reported once each

@@ -608,6 +608,8 @@ _BAD_BODIES = {
 <div style="overflow-x: auto">\\[{_LONG_SUM}\\]</div>
 <div style="width: 600px">A block wider than the phone.</div>
 <pre style="overflow: auto; white-space: pre">{"print(" + "x + " * 60 + "x)"}</pre>
+<div class="solution admonition"><p class="admonition-title">Solution to Exercise 1</p>
+<p style="visibility: hidden">Folded away.</p></div>
 """,
     "text": """
 <p><img src="../_static/favicon.svg" alt="../_images/0123abcd.png">
@@ -707,3 +709,8 @@ def test_axe_finds_a_name_mismatch_and_low_contrast_in_each_mode(
 
 def test_a_page_without_a_favicon_fails(bad_reports: dict[str, list[str]]) -> None:
     assert any(p.startswith("chapters/bad-text: no favicon") for p in bad_reports["favicon"])
+
+
+def test_a_solution_left_folded_fails_on_paper(bad_reports: dict[str, list[str]]) -> None:
+    problems = bad_reports["chapters/bad-layout"]
+    assert "print: solution hidden on paper: Solution to Exercise 1" in problems, problems

@@ -53,6 +53,7 @@ FIGURES = {
     "probability_simplex": lambda: plots.probability_simplex([2.0, 1.0, 0.1]),
     "logit_nudge_bars": lambda: plots.logit_nudge_bars([2.0, 1.0, 0.1], 0),
     "loss_landscape": lambda: plots.loss_landscape(resolution=11),
+    "vector_jacobian_product": lambda: plots.vector_jacobian_product([1.0, 0.0], [1.0, 0.0]),
 }
 
 

@@ -137,3 +137,26 @@ def test_the_one_hot_loss_has_no_minimum_inside_the_grid() -> None:
 def test_loss_landscape_rejects_smoothing_outside_the_open_interval() -> None:
     with pytest.raises(ValueError, match="label_smoothing"):
         plots.loss_landscape(label_smoothing=0.0)
+
+
+# --- vector_jacobian_product -----------------------------------------------------------------
+
+
+def test_the_product_bars_are_prediction_minus_label() -> None:
+    z, y = [2.0, 1.0, 0.1, -0.7], [0.0, 0.7, 0.3, 0.0]  # a soft label that sums to one
+    fig = plots.vector_jacobian_product(z, y)
+    heights = [bar.get_height() for bar in fig.axes[2].containers[0]]
+    expected = [float(p) - t for p, t in zip(_softmax_mp(z), y, strict=True)]
+    np.testing.assert_allclose(heights, expected, rtol=1e-13, atol=1e-16)
+
+
+def test_the_outer_gradient_bars_are_minus_label_over_prediction() -> None:
+    z, y = [0.5, -1.0, 2.0], [1.0, 0.0, 0.0]
+    fig = plots.vector_jacobian_product(z, y)
+    heights = [bar.get_height() for bar in fig.axes[0].containers[0]]
+    np.testing.assert_allclose(heights, [-1.0 / float(_softmax_mp(z)[0]), 0.0, 0.0], rtol=1e-14)
+
+
+def test_the_product_rejects_a_label_of_another_length() -> None:
+    with pytest.raises(ValueError, match="label must be"):
+        plots.vector_jacobian_product([1.0, 2.0, 3.0], [1.0, 0.0])

@@ -26,7 +26,7 @@ from sce.plots.distributions import (
     softmax_temperatures,
     temperature_paths,
 )
-from sce.plots.gradients import gradient_saturation, logit_nudge_bars
+from sce.plots.gradients import gradient_saturation, logit_nudge_bars, vector_jacobian_product
 from sce.plots.losses import (
     binary_cross_entropy_curves,
     loss_landscape,
@@ -73,4 +73,5 @@ __all__ = [
     "temperature_paths",
     "training_curves",
     "ulp_error_vs_margin",
+    "vector_jacobian_product",
 ]

@@ -170,3 +170,100 @@ def logit_nudge_bars(
         "to its own probability, and the gains and losses cancel."
     )
     return with_alt(fig, alt, default)
+
+
+@styled
+def vector_jacobian_product(
+    z: Sequence[float],
+    label: Sequence[float],
+    *,
+    labels: Sequence[str] | None = None,
+    alt: str | None = None,
+) -> Figure:
+    """The chain rule of cross-entropy through softmax as a picture: ``gᵀ J = ŷ − y``.
+
+    Left: the row vector ``g = ∂E/∂ŷ = −y/ŷ``. Middle: the softmax Jacobian
+    ``J_ij = ∂ŷ_i/∂z_j`` as a grid of coloured cells with their values. Right: the product
+    ``gᵀ J``, one entry per logit, which is ``ŷ − y`` when the label sums to one.
+
+    Parameters
+    ----------
+    z : sequence of float
+        One logit vector, finite.
+    label : sequence of float
+        The label y, non-negative, same length as ``z``.
+    labels : sequence of str, optional
+        Class names (default ``1, 2, ...``).
+    alt : str, optional
+        What the figure shows, for readers who cannot see it; by default a description made
+        from the data drawn. A blank string raises ValueError.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three axes: g, J and gᵀJ.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not a finite non-empty 1-D vector, or ``label`` differs from it in length
+        or has a negative entry.
+    TypeError
+        If ``alt`` is not a string.
+
+    Examples
+    --------
+    >>> fig = vector_jacobian_product([2.0, 1.0, 0.1], [1.0, 0.0, 0.0])
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['g = ∂E/∂ŷ = −y/ŷ', 'J = ∂ŷ/∂z', 'gᵀJ = ŷ − y']
+    """
+    from sce import softmax, softmax_jacobian
+
+    z = logit_vector(z)
+    y = np.asarray(label, dtype=float)
+    if not np.isfinite(z).all():
+        raise ValueError(f"z must be finite, got {z.tolist()!r}")
+    if y.shape != z.shape or (y < 0).any():
+        raise ValueError(f"label must be {z.size} non-negative values, got {y.tolist()!r}")
+    names = class_names(labels, z.size, "{}")
+    p = softmax(z)
+    jac = softmax_jacobian(z)
+    g = np.where(y == 0, 0.0, -y / p)  # no "-0.00" for the classes of weight 0
+    product = g @ jac
+    fig, (ax_g, ax_j, ax_p) = figure(3, width=9.6, height=3.4)
+    x = np.arange(z.size)
+    ax_g.bar(x, g, 0.5, color=[WRONG if v < 0 else TRUTH for v in g])
+    ax_g.axhline(0, color=GREY, lw=0.8)
+    ax_g.set_xticks(x, names)
+    ax_g.set_xlabel("output $i$")
+    ax_g.set_ylabel(r"$\partial E / \partial \hat y_i$")
+    ax_g.set_title("g = ∂E/∂ŷ = −y/ŷ")
+    top = float(np.abs(jac).max())
+    ax_j.imshow(jac, cmap="RdBu", vmin=-top, vmax=top)
+    for i in range(z.size):
+        for j in range(z.size):
+            ink = "white" if abs(jac[i, j]) > 0.6 * top else "black"
+            ax_j.text(j, i, f"{jac[i, j]:+.2f}", ha="center", va="center", fontsize=8, color=ink)
+    ax_j.set_xticks(x, names)
+    ax_j.set_yticks(x, names)
+    ax_j.set_xlabel("logit $j$")
+    ax_j.set_ylabel("output $i$")
+    ax_j.set_title("J = ∂ŷ/∂z")
+    ax_j.grid(False)
+    ax_p.bar(x, product, 0.5, color=[WRONG if v > 0 else TRUTH for v in product])
+    ax_p.plot(x, p - y, "_", color=PREDICTION, ms=24, mew=2, label="ŷ − y")
+    ax_p.axhline(0, color=GREY, lw=0.8)
+    ax_p.set_xticks(x, names)
+    ax_p.set_xlabel("logit $j$")
+    ax_p.set_ylabel(r"$\partial E / \partial z_j$")
+    ax_p.set_title("gᵀJ = ŷ − y")
+    ax_p.legend(loc="upper right")
+    default = (
+        f"Three panels for the logits {numbers(z, 'g')} and the label {numbers(y, 'g')}. Left: "
+        f"the gradient with respect to the outputs, −y/ŷ = {numbers(g, '+.2f')}. Middle: the "
+        f"{z.size} by {z.size} softmax Jacobian as coloured cells, positive on the diagonal "
+        f"({numbers(np.diag(jac), '+.2f')}) and negative elsewhere. Right: their product, the "
+        f"gradient with respect to the logits, {numbers(product, '+.2f')}, with ŷ − y "
+        f"({numbers(p - y, '+.2f')}) marked on each bar."
+    )
+    return with_alt(fig, alt, default)
