@@ -53,6 +53,10 @@ FIGURES = {
     "probability_simplex": lambda: plots.probability_simplex([2.0, 1.0, 0.1]),
     "logit_nudge_bars": lambda: plots.logit_nudge_bars([2.0, 1.0, 0.1], 0),
     "loss_landscape": lambda: plots.loss_landscape(resolution=11),
+    "peak_memory_vs_classes": lambda: plots.peak_memory_vs_classes(
+        [1024, 2048], {"a": [2e6, 4e6]}, logits=[1e6, 2e6]
+    ),
+    "time_vs_block_size": lambda: plots.time_vs_block_size([8, 16], [2.0, 1.5], default=16),
 }
 
 
