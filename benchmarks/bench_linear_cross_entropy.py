@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _cli  # noqa: E402
 
 import sce  # noqa: E402
+from sce.linear_cross_entropy import DEFAULT_BLOCK_BYTES  # noqa: E402
 
 try:
     import torch
@@ -188,6 +189,49 @@ def exactness(n, d, v, torch_chunk):
     }
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (Linux), else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return platform.processor() or platform.machine()
+
+
+def numpy_dispatch() -> list[str]:
+    """The SIMD extensions NumPy dispatches to on this CPU (e.g. AVX512F, AVX2)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:  # pragma: no cover - another NumPy layout
+        return []
+    return sorted(k for k in ("AVX2", "AVX512F", "AVX512_SKX", "FMA3") if features.get(k))
+
+
+def machine() -> dict:
+    """Where and under which load the run happens: the load average is recorded at the start
+    and at the end (``under_load`` when either 1-minute average exceeds the number of CPUs)."""
+    env = (
+        "OPENBLAS_CORETYPE",
+        "OPENBLAS_L2_SIZE",
+        "NPY_DISABLE_CPU_FEATURES",
+        "ATEN_CPU_CAPABILITY",
+    )
+    return {
+        "cpu": cpu_model(),
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "numpy_simd": numpy_dispatch(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": None if torch is None else torch.__version__,
+        "environment": {k: os.environ.get(k) for k in env},
+        "load_average_start": list(os.getloadavg()),
+    }
+
+
 def main() -> None:
     ap = _cli.parser(__doc__, "a small problem, one round (checks that the script runs)")
     args = ap.parse_args()
@@ -195,17 +239,24 @@ def main() -> None:
         size, rounds, chunks, exact = (256, 64, 4096), 1, [64], (64, 32, 16384)
     else:
         size, rounds, chunks, exact = (2048, 256, 65536), 3, [64, 256], (256, 256, 262144)
+    started = time.time()
     result = {
-        "machine": {"cpu": platform.processor() or platform.machine(), "python": sys.version},
+        "machine": machine(),
+        "quick": args.quick,
         "size": dict(zip(("N", "D", "V"), size, strict=True)),
         "time": timings(size, rounds, chunks),
-        "block_size_s": block_sizes(size, [8, 16, 32, 64, 128], rounds),
+        "block_size_s": block_sizes(size, [8, 16, 32, 64, 128, 256, 512], rounds),
+        "default_chunk_rows": max(1, DEFAULT_BLOCK_BYTES // (size[2] * 4)),
         "peak_extra_bytes": {name: peak_memory(size, name, chunks) for name in routes(chunks)},
         "logits_bytes": size[0] * size[2] * 4,
         "exactness": exactness(*exact, chunks[0]),
     }
-    if torch is not None:
-        result["machine"]["torch"] = torch.__version__
+    load = list(os.getloadavg())
+    result["machine"]["load_average_end"] = load
+    result["machine"]["under_load"] = max(result["machine"]["load_average_start"][0], load[0]) > (
+        os.cpu_count() or 1
+    )
+    result["wall_s"] = time.time() - started
     out = _cli.output_path(args, "bench_linear_cross_entropy")
     Path(out).write_text(json.dumps(result, indent=1) + "\n")
     for name, r in result["time"].items():

@@ -54,6 +54,16 @@ FIGURES = {
     "logit_nudge_bars": lambda: plots.logit_nudge_bars([2.0, 1.0, 0.1], 0),
     "loss_landscape": lambda: plots.loss_landscape(resolution=11),
     "vector_jacobian_product": lambda: plots.vector_jacobian_product([1.0, 0.0], [1.0, 0.0]),
+    "peak_memory_vs_classes": lambda: plots.peak_memory_vs_classes(
+        [1024, 2048], {"a": [2e6, 4e6]}, logits=[1e6, 2e6]
+    ),
+    "time_vs_block_size": lambda: plots.time_vs_block_size([8, 16], [2.0, 1.5], default=16),
+    "digit_images": lambda: plots.digit_images(np.zeros((2, 64)), [0, 1]),
+    "class_templates": lambda: plots.class_templates(np.ones((64, 3))),
+    "confusion_matrix": lambda: plots.confusion_matrix([0, 1, 1], [0, 1, 0]),
+    "reliability_diagram": lambda: plots.reliability_diagram(
+        {"demo": (np.array([[0.9, 0.1], [0.2, 0.8]]), [0, 1])}, n_bins=5
+    ),
 }
 
 

@@ -7,8 +7,9 @@ figure carries an alt text that says what it shows (``fig.alt``; each function t
 
 The functions live in modules named for what they draw: ``classifiers`` (images, templates,
 confusions and calibration of a classifier), ``distributions`` (softmax outputs,
-labels, the probability simplex), ``losses``, ``gradients``, ``training`` and ``numerics``
-(floating point and benchmarks); ``style`` holds what they share.
+labels, the probability simplex), ``losses``, ``gradients``, ``training``, ``numerics``
+(floating point and benchmarks) and ``vocabulary`` (memory and time of the blocked loss);
+``style`` holds what they share.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from sce.plots.numerics import (
 )
 from sce.plots.style import PREDICTION, STYLE, TRUTH, WRONG, BookFigure, figure
 from sce.plots.training import decision_regions, margin_growth, training_curves
+from sce.plots.vocabulary import peak_memory_vs_classes, time_vs_block_size
 
 __all__ = [
     "PREDICTION",
@@ -65,12 +67,14 @@ __all__ = [
     "loss_vs_margin",
     "losses_along_line",
     "margin_growth",
+    "peak_memory_vs_classes",
     "prediction_vs_truth",
     "probability_simplex",
     "reliability_diagram",
     "softmax_temperatures",
     "surprise_curve",
     "temperature_paths",
+    "time_vs_block_size",
     "training_curves",
     "ulp_error_vs_margin",
     "vector_jacobian_product",
