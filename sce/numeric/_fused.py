@@ -1,5 +1,19 @@
 """The fused loss and gradient for index targets without label smoothing: the fast path of
-sce.cross_entropy_and_grad."""
+sce.cross_entropy_and_grad (and of cross_entropy and cross_entropy_grad, which share it so that
+the three give the same bits).
+
+Two layouts of the same arithmetic (the scheme of ``sce.numeric``'s docstring):
+
+* few classes (``C <= _NARROW_CLASSES``): a block of rows is transposed so that every class is a
+  contiguous column of many rows; each NumPy call then runs along the long axis (NumPy is slow at
+  reducing many short rows);
+* more classes: row by row, the reductions along the contiguous class axis.
+
+Rows for which ``exp(z) * exp(-m)`` is not safe, or whose gradient scale is not a normal number
+in (0, 1], take the TwoSum kernel; the choice depends only on the inputs, never on whether the
+loss or the gradient is asked for. Samples whose target is ``ignore_index`` are not inspected:
+their loss is 0 and their gradient row is 0, whatever their logits.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +23,8 @@ from sce.numeric._checks import _reject_bad_maxima
 from sce.numeric._exact import _BLOCK_ELEMENTS, _blocks, _Rows, _twosum_exp, _Work
 
 # With at most this many classes, blocks are transposed so that every operation runs along the
-# long axis (NumPy is slow at reducing many short rows).
-_NARROW_CLASSES = 16
+# long axis.
+_NARROW_CLASSES = 64
 
 
 def _index_path(
@@ -23,23 +37,21 @@ def _index_path(
     want_grad: bool,
     per_sample: bool,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Losses and gradient rows for index targets without label smoothing: the fused fast
-    path. ``total`` is the divisor of "mean" (None for "sum" and "none"). The losses are per
-    sample if ``per_sample``, else the sums of chunks of samples (their sum is the total).
+    """Losses and gradient rows for index targets without label smoothing. ``total`` is the
+    divisor of "mean" (None for "sum" and "none"). The losses are per sample if
+    ``per_sample``, else the sums of chunks of samples (their sum is the total).
 
-    One exponential per element and four passes over each block of rows that stays in the
-    cache; the work per row is vectorised over chunks of rows, small enough that no temporary
-    grows with the batch."""
+    One exponential per element; the work per row is vectorised over chunks of rows, small
+    enough that no temporary grows with the batch."""
     n, C = rows.n, rows.C
     dt = rows.moved.dtype
     narrow = C <= _NARROW_CLASSES
     # Rows per chunk: the per-row temporaries (about 100 bytes a row) stay near 1/8 of the
-    # logits' size; the four transposed buffers of the narrow path near 1/8 too.
+    # logits' size; the transposed buffers of the narrow path near 1/8 too.
     chunk = min(16384, max(1024, n * C * dt.itemsize // 800))
     elements = min(_BLOCK_ELEMENTS // 2, max(1024, n * C // 32), chunk * C) if narrow else 0
     w = _Work(n, C, dt, elements=elements)
-    if narrow:
-        t_bufs = (*(np.empty((C, w.nb), dt) for _ in range(3)), np.empty((w.nb, C), dt))
+    nar = _Narrow(C, w.nb, dt) if narrow else None
     chunks = _blocks(n, w.nb * max(1, chunk // w.nb))
     loss_rows = None
     if want_loss:
@@ -47,53 +59,102 @@ def _index_path(
     gflat = np.empty((n, C), dt) if want_grad else None
     with np.errstate(all="ignore"):
         for q, (j0, j1) in enumerate(chunks):
+            nc = j1 - j0
             yc = y[j0:j1]
             valid = yc != ignore_index
-            yc = np.where(valid, yc, 0)
-            wy = valid.astype(dt) if wvec is None else np.where(valid, wvec[yc], 0).astype(dt)
+            everyone = bool(valid.all())
+            if not everyone:
+                yc = np.where(valid, yc, 0)
+            if wvec is None:
+                wy = valid.astype(dt)
+            else:
+                wy = wvec[yc] if everyone else np.where(valid, wvec[yc], 0).astype(dt)
             coef = wy if total is None else wy / total
-            k = np.empty(j1 - j0, np.intp)
-            m = np.empty(j1 - j0, dt)
-            s = np.empty(j1 - j0, dt)
-            for i0, i1 in _blocks(j1 - j0, w.nb):
+            m = np.empty(nc, dt)
+            s = np.empty(nc, dt)
+            zy = np.empty(nc, dt)
+            k = np.empty(nc, np.intp)
+            for i0, i1 in _blocks(nc, w.nb):
                 zb = rows.block(j0 + i0, j0 + i1)
                 gb = gflat[j0 + i0 : j0 + i1] if want_grad else None
-                if narrow:
-                    _narrow_block(zb, *t_bufs, coef[i0:i1], k[i0:i1], m[i0:i1], s[i0:i1], gb)
+                vb = None if everyone else valid[i0:i1]
+                if nar is not None:
+                    nar.block(zb, yc[i0:i1], vb, coef[i0:i1], m[i0:i1], s[i0:i1], zy[i0:i1], gb)
                 else:
                     _wide_block(zb, w, coef[i0:i1], k[i0:i1], m[i0:i1], s[i0:i1], gb)
-            if not np.isfinite(m).all():
-                _reject_bad_maxima(m)
+            bad = ~np.isfinite(m)
+            if not everyone:
+                bad &= valid
+            if bad.any():
+                _reject_bad_maxima(m[bad])
             r = coef / (1 + s)
+            scale = np.exp(-m) * r
+            # The route of a row depends on its inputs only, never on what is asked for: the
+            # loss and the gradient see the same S.
             ok = (m >= 0) & (m <= w.lim) & np.isfinite(s)
-            if want_grad:
-                scale = np.exp(-m) * r
-                ok &= (coef == 0) | ((scale >= w.tiny) & (scale <= 1))
+            ok &= (coef == 0) | ((scale >= w.tiny) & (scale <= 1))
+            if not everyone:
+                ok |= ~valid  # ignored rows are zeroed below, whatever their logits
+            if nar is None:
+                zy = _gather_entries(rows, j0, j1, yc)
+                if want_grad:
+                    _fix_rows(gflat[j0:j1], np.arange(nc), yc, k, zy, m, r, s, coef)
             slow = np.flatnonzero(~ok)
             ws = _Work(slow.size, C, dt) if slow.size else w
             for q0 in range(0, slow.size, ws.nb):
                 idx = slow[q0 : q0 + ws.nb]
                 zr = _gather_rows(rows, j0 + idx)
-                s[idx] = _twosum_exp(zr, m[idx], k[idx], ws)
+                ks = np.argmax(zr, axis=1)
+                s[idx] = _twosum_exp(zr, m[idx], ks, ws)
                 r[idx] = coef[idx] / (1 + s[idx])
                 if want_grad:
-                    gflat[j0 + idx] = ws.t[: idx.size] * r[idx][:, None]
+                    g = ws.t[: idx.size]
+                    np.multiply(g, r[idx][:, None], out=g)
+                    sl = np.arange(idx.size)
+                    _fix_rows(g, sl, yc[idx], ks, zy[idx], m[idx], r[idx], s[idx], coef[idx])
+                    gflat[j0 + idx] = g
             if want_loss:
-                zy = _gather_entries(rows, j0, j1, yc)
-                lr = wy * (np.log1p(s) + (m - zy))
+                lr = wy * (_log1p(s) + (m - zy))
                 lr[wy == 0] = 0
                 if per_sample:
                     loss_rows[j0:j1] = lr
                 else:
                     loss_rows[q] = lr.sum(dtype=dt)
-            if want_grad:
-                flat = gflat[j0:j1].reshape(-1)
-                base = np.arange(j1 - j0) * C
-                gy = flat[base + yc] - coef
-                flat[base + k] = r
-                # p_y - 1 would cancel when y is the argmax: use -S / (1 + S) there.
-                flat[base + yc] = np.where(yc == k, -(r * s), gy)
+            if want_grad and not everyone:
+                gflat[j0 + np.flatnonzero(~valid)] = 0
     return loss_rows, gflat
+
+
+def _log1p(s: np.ndarray) -> np.ndarray:
+    """``log1p(s)`` for ``s >= 0`` to a few ulp, from ``log``, which NumPy vectorises (its
+    ``log1p`` is ten times slower): ``log(u) * s / (u - 1)`` with ``u = fl(1 + s)``, whose
+    rounding errors cancel (Goldberg 1991, "What every computer scientist should know about
+    floating-point arithmetic", theorem 4)."""
+    u = 1 + s
+    d = u - 1
+    out = np.log(u)
+    out *= s
+    out /= d
+    return np.where(d == 0, s, out)
+
+
+def _fix_rows(
+    g: np.ndarray,
+    sl: np.ndarray,
+    yc: np.ndarray,
+    k: np.ndarray,
+    zy: np.ndarray,
+    m: np.ndarray,
+    r: np.ndarray,
+    s: np.ndarray,
+    coef: np.ndarray,
+) -> None:
+    """Gradient rows ``g`` hold ``c * p_i`` with 0 at the argmax ``k``: write ``c / (1 + S)``
+    there and subtract ``c`` at the target."""
+    g[sl, k] = r
+    gy = g[sl, yc] - coef
+    # p_y - 1 would cancel when y is a maximum: use -S / (1 + S) there.
+    g[sl, yc] = np.where(zy == m, -(r * s), gy)
 
 
 def _wide_block(
@@ -105,7 +166,7 @@ def _wide_block(
     s: np.ndarray,
     gb: np.ndarray | None,
 ) -> None:
-    """The fast path of :func:`_index_path` on a block of rows: argmax, exp, sum, scale."""
+    """A block of rows of :func:`_index_path`, row by row: argmax, exp, sum, scale."""
     nb = zb.shape[0]
     k[:] = np.argmax(zb, axis=1)  # a NaN, if any, is the argmax
     m[:] = zb[w.rows[:nb], k]
@@ -123,46 +184,70 @@ def _wide_block(
         np.multiply(e, scale[:, None], out=e)
 
 
-def _narrow_block(
-    zb: np.ndarray,
-    zt_buf: np.ndarray,
-    et_buf: np.ndarray,
-    st_buf: np.ndarray,
-    g_buf: np.ndarray,
-    coef: np.ndarray,
-    k: np.ndarray,
-    m: np.ndarray,
-    s: np.ndarray,
-    gb: np.ndarray | None,
-) -> None:
-    """The fast path of :func:`_index_path` for few classes, on the transposed block."""
-    nb, C = zb.shape
-    zt, et, st = zt_buf[:, :nb], et_buf[:, :nb], st_buf[:, :nb]
-    np.copyto(zt, zb.T)
-    m[:] = zt.max(axis=0)  # NaN if the row holds one
-    k[:] = 0
-    for j in range(C - 1, 0, -1):  # the first index of the maximum
-        k[zt[j] == m] = j
-    k[zt[0] == m] = 0
-    # exp(z_i) * exp(-m): exp of the exact inputs (see _wide_block).
-    np.exp(zt, out=et)
-    et[k, np.arange(nb)] = 0  # the argmax is excluded: S stays exact when it is tiny
-    # Pairwise sum over the classes, as NumPy sums along a row: error O(log C) ulp.
-    np.copyto(st, et)
-    c = C
-    while c > 1:
-        h = c // 2
-        st[:h] += st[c - h : c]
-        c -= h
-    em = np.exp(-m)
-    np.multiply(em, st[0], out=s)
-    if gb is not None:
+class _Narrow:
+    """A block of rows of :func:`_index_path` for few classes, transposed: row ``j`` of the
+    buffers holds class ``j`` of every row of the block, so that every NumPy call runs along
+    the rows. Where several classes share the maximum, all are left out of the sum ``S`` and
+    ``count - 1`` is added back (their terms are exactly 1). The gradient of a maximum is
+    ``exp(m) * scale``, as every other entry, with the same few-ulp error."""
+
+    def __init__(self, C: int, nb: int, dt: np.dtype) -> None:
+        self.C, self.nb = C, nb
+        self.zt = np.empty((C, nb), dt)
+        self.et = np.empty((C, nb), dt)
+        self.st = np.empty((C, nb), dt)
+        self.ne = np.empty((C, nb), bool)
+        self.cols = np.arange(nb)
+
+    def block(
+        self,
+        zb: np.ndarray,
+        yb: np.ndarray,
+        vb: np.ndarray | None,
+        coef: np.ndarray,
+        m: np.ndarray,
+        s: np.ndarray,
+        zy: np.ndarray,
+        gb: np.ndarray | None,
+    ) -> None:
+        nb, C = zb.shape
+        zt, et, ne = self.zt[:, :nb], self.et[:, :nb], self.ne[:, :nb]
+        np.copyto(zt, zb.T)
+        if vb is not None:
+            zt[:, ~vb] = 0  # ignored samples: their logits are not inspected
+        np.max(zt, axis=0, out=m)  # NaN if the row holds one
+        if not np.isfinite(m).all():
+            _reject_bad_maxima(m)
+        flat = yb * self.nb
+        flat += self.cols[:nb]
+        np.take(self.zt.reshape(-1), flat, out=zy)
+        # exp(z_i) * exp(-m): exp of the exact inputs (see _wide_block).
+        np.exp(zt, out=et)
+        # The maxima are left out of the sum, which stays exact when it is tiny.
+        np.not_equal(zt, m, out=ne)
+        st = self.st[:, :nb]
+        np.multiply(et, ne, out=st)
+        # Pairwise sum over the classes, as NumPy sums along a row: error O(log C) ulp.
+        c = C
+        while c > 1:
+            h = c // 2
+            st[:h] += st[c - h : c]
+            c -= h
+        em = np.exp(-m)
+        np.multiply(em, st[0], out=s)
+        if np.count_nonzero(ne) != nb * (C - 1):  # ties for the maximum: each term is 1
+            s += (C - 1) - ne.sum(axis=0)
+        if gb is None:
+            return
         scale = em * coef / (1 + s)  # exp(z_i) * scale = c * p_i
         np.multiply(et, scale, out=et)
-        # Transposing into a buffer that is in the cache, then copying, is twice as fast as
-        # transposing into the gradient directly.
-        np.copyto(g_buf[:nb], et.T)
-        np.copyto(gb, g_buf[:nb])
+        ef = self.et.reshape(-1)
+        gy = np.take(ef, flat)
+        gy -= coef
+        # p_y - 1 would cancel when y is a maximum: use -S / (1 + S) there.
+        np.put(ef, flat, np.where(zy == m, -(coef / (1 + s)) * s, gy))
+        for j in range(C):  # column by column: the fastest transpose into the gradient
+            gb[:, j] = et[j]
 
 
 def _gather_rows(rows: _Rows, idx: np.ndarray) -> np.ndarray:
