@@ -3,6 +3,8 @@
 from sce import gradcheck
 from sce.numeric import (
     binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_and_grad,
+    binary_cross_entropy_with_logits_grad,
     cross_entropy,
     cross_entropy_and_grad,
     cross_entropy_grad,
@@ -18,6 +20,8 @@ from sce.numeric import (
 
 __all__ = [
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_and_grad",
+    "binary_cross_entropy_with_logits_grad",
     "cross_entropy",
     "cross_entropy_and_grad",
     "cross_entropy_grad",

@@ -47,6 +47,18 @@ def _normalize_axis(axis: Any, ndim: int, name: str = "logits") -> int:
     return axis % ndim
 
 
+def _class_axis(a: np.ndarray, axis: Any, name: str = "logits") -> int:
+    """The class axis of ``a``, normalised; an empty class axis is rejected, in every function
+    (a softmax over no class is no distribution; it is almost always a wrong ``axis``)."""
+    ax = _normalize_axis(axis, a.ndim, name)
+    if a.shape[ax] == 0:
+        raise ValueError(
+            f"{name}: the class axis (axis {ax} of shape {a.shape}) has length 0; "
+            "at least one class is needed"
+        )
+    return ax
+
+
 def _check_reduction(reduction: Any) -> str:
     if not isinstance(reduction, str):
         raise TypeError(f"reduction: expected one of 'mean', 'sum', 'none', got {reduction!r}")

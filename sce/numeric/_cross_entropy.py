@@ -14,8 +14,8 @@ from sce.numeric._checks import (
     _check_label_smoothing,
     _check_reduction,
     _check_weight,
+    _class_axis,
     _float_array,
-    _normalize_axis,
     _to_scalar,
 )
 from sce.numeric._exact import _blocks, _exp_block, _restore, _Rows, _Work
@@ -34,11 +34,9 @@ def _cross_entropy(
     want_grad: bool,
 ) -> tuple[Any, np.ndarray | None]:
     a = _float_array(logits, "logits")
-    ax = _normalize_axis(axis, a.ndim)
+    ax = _class_axis(a, axis)
     dt = a.dtype
     C = a.shape[ax]
-    if C == 0:
-        raise ValueError("logits: the class axis has length 0")
     reduction = _check_reduction(reduction)
     eps = _check_label_smoothing(label_smoothing)
     ignore_index = _check_int(ignore_index, "ignore_index")
@@ -142,6 +140,8 @@ def _cross_entropy(
                 wyv = (1 - eps) * (1 if wbc is None else wbc[yb])
                 yb_arr[r_, yb] += wyv
                 yb_arr[~vb] = 0
+                if not vb.all():  # ignored samples: their logits are not inspected
+                    zb = np.where(vb[:, None], zb, zb.dtype.type(0))
             else:
                 np.copyto(yb_arr, trows.block(i0, i1), casting="unsafe")
                 if not np.isfinite(yb_arr).all():

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sce.numeric._checks import _float_array, _normalize_axis, _reject_bad_maxima
+from sce.numeric._checks import _class_axis, _float_array, _reject_bad_maxima
 
 # Elements per row block: a block of logits and one of the gradient (float32) fill a 1 MiB L2.
 _BLOCK_ELEMENTS = 131072
@@ -130,7 +130,7 @@ def _blocks(n: int, nb: int) -> list[tuple[int, int]]:
 
 def _prepare(z: ArrayLike, axis: Any) -> tuple[np.ndarray, int, _Rows]:
     a = _float_array(z, "logits")
-    ax = _normalize_axis(axis, a.ndim)
+    ax = _class_axis(a, axis)
     rows = _Rows(a, ax)
     return a, ax, rows
 

@@ -116,4 +116,6 @@ def smooth_labels(
     else:
         raise TypeError(f"target: expected integer labels or probabilities, got dtype {t.dtype}")
     C = probs.shape[-1]
+    if C == 0:
+        raise ValueError("target: the class axis (the last one) has length 0")
     return probs * (1 - eps) + eps / C

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from sce.numeric._checks import _as_array, _float_array, _normalize_axis, _real_scalar
+from sce.numeric._checks import _as_array, _class_axis, _float_array, _real_scalar
 from sce.numeric._exact import _blocks, _exp_block, _prepare, _restore, _Rows, _Work
 
 
@@ -265,7 +265,7 @@ def cross_entropy_hessian(
      [-0.5  0.5]]
     """
     a = _float_array(logits, "logits")
-    ax = _normalize_axis(axis, a.ndim)
+    ax = _class_axis(a, axis)
     C = a.shape[ax]
     lead = a.shape[:ax] + a.shape[ax + 1 :]
     mass = None
