@@ -126,16 +126,14 @@ def _index_path(
 
 
 def _log1p(s: np.ndarray) -> np.ndarray:
-    """``log1p(s)`` for ``s >= 0`` to a few ulp, from ``log``, which NumPy vectorises (its
-    ``log1p`` is ten times slower): ``log(u) * s / (u - 1)`` with ``u = fl(1 + s)``, whose
-    rounding errors cancel (Goldberg 1991, "What every computer scientist should know about
-    floating-point arithmetic", theorem 4)."""
-    u = 1 + s
-    d = u - 1
-    out = np.log(u)
-    out *= s
-    out /= d
-    return np.where(d == 0, s, out)
+    """``log1p(s)`` for ``s >= 0``. float32: in float64 from ``log``, which NumPy vectorises
+    (its ``log1p`` is ten times slower): ``log(1 + s)``, exact to rounding once ``s >= 2**-20``
+    (``1 + s`` is exact in float64), else three terms of the series; then rounded once."""
+    if s.dtype != np.float32:
+        return np.log1p(s)
+    x = s.astype(np.float64)
+    series = x * (1 - x * (0.5 - x / 3))
+    return np.where(x < 2.0**-20, series, np.log(1 + x)).astype(np.float32)
 
 
 def _fix_rows(
