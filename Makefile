@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup book test execute format lint bench clean
+.PHONY: setup book test execute derivations format lint bench clean
 
 # Create the virtualenv and install the pinned requirements and sce (editable), once per change
 # of requirements.txt or pyproject.toml.
@@ -29,6 +29,11 @@ test: setup
 ## execute: re-run every chapter in place so the stored outputs match (commit them afterwards)
 execute: setup
 	$(BIN)/python scripts/execute_notebooks.py
+
+## derivations: check every derivation of the book (the chapters' cells tagged `derivation`),
+## in a fresh process; prints derivations, steps and time per chapter, and the total time
+derivations: setup
+	$(BIN)/python scripts/check_derivations.py
 
 ## format: apply ruff's formatter and safe fixes to the code and the notebooks
 format: setup

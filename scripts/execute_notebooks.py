@@ -19,6 +19,17 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 
+#: The kernelspec JupyterLab writes for the venv's own kernel: saving a chapter there is no diff.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def normalise(nb: nbformat.NotebookNode) -> None:
+    """Keep only the notebook metadata JupyterLab writes: the kernelspec and the kernel's info."""
+    info = nb.metadata.get("language_info", {})
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": info})
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timings, if a client recorded them
+
 
 def execute(path: Path) -> float:
     """Execute one notebook in place and return the seconds it took."""
@@ -33,6 +44,7 @@ def execute(path: Path) -> float:
         allow_errors=False,
     )
     client.execute()
+    normalise(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

@@ -23,14 +23,33 @@ def process_args(source: Path) -> list[str]:
     return [str(BIN / "jupyter-book"), "build", str(source), *BUILD_OPTIONS]
 
 
+def build_environment() -> dict[str, str]:
+    """The environment of the tests' book build: ``make book``'s, on another machine.
+
+    The kernels that execute the chapters run with NumPy's transcendental functions moved by an
+    ulp under :data:`perturb_numpy.BUILD_SEED` (nbval's kernels use another seed), and with NumPy's
+    SIMD dispatch reduced to its baseline (``NPY_DISABLE_CPU_FEATURES``), so the executed notebooks
+    the build writes under ``_build/jupyter_execute`` are what another CPU would compute;
+    ``tests/test_portability.py`` compares them with the committed outputs. ``make book`` itself
+    runs unperturbed.
+    """
+    import perturb_numpy
+
+    env = dict(os.environ)
+    env[perturb_numpy.SEED_VARIABLE] = perturb_numpy.BUILD_SEED
+    env["NPY_DISABLE_CPU_FEATURES"] = perturb_numpy.baseline_dispatch()
+    return env
+
+
 def build_book(source: Path, *, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the book build of ``make book`` on ``source`` and return the finished process."""
+    """Run the book build of ``make book`` on ``source`` (in :func:`build_environment`)."""
     return subprocess.run(
         process_args(source),
         capture_output=True,
         text=True,
         check=check,
         timeout=1200,
+        env=build_environment(),
     )
 
 

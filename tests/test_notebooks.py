@@ -41,3 +41,17 @@ def test_ignored_outputs_say_why(path: Path) -> None:
     for cell in nb["cells"]:
         if "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []):
             assert "#" in "".join(cell["source"]), f"{path.name}: ignored output without a reason"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_notebook_metadata_is_what_jupyterlab_writes(path: Path) -> None:
+    """Opening, running and saving a chapter in JupyterLab (the venv's kernel) leaves no diff."""
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["kernelspec"] == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    assert set(nb["metadata"]) == {"kernelspec", "language_info"}
+    assert (nb["nbformat"], nb["nbformat_minor"]) == (4, 5)
+    assert all("execution" not in cell["metadata"] for cell in nb["cells"])

@@ -1,243 +1,177 @@
-"""The book's derivations, one identity per test; sce.symbolic proves each step."""
+"""The engine of sce.symbolic on small derivations of its own (none of the book's)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sympy as sp
 
 import sce.symbolic as sym
-from sce.symbolic import E, i, j, k, n, y, yhat, z
+from sce.symbolic import Derivation, E, i, j, k, n, y, yhat, z
 
+ROOT = Path(__file__).resolve().parent.parent
+S = sp.Sum(sp.exp(z[k]), (k, 1, n))
 
-@pytest.fixture(scope="module")
-def records() -> dict[str, sym.CheckRecord]:
-    """Check every derivation of the book once (the derivations are cached objects)."""
-    return sym.check_all()
 
-
-def _proved(records: dict, name: str, result: sp.Basic | None = None) -> sym.Derivation:
-    d = sym.all_derivations()[name]
-    rec = records[name]
-    assert rec.n_steps == len(d.steps) > 0
-    if d.sizes:  # every step proved for every concrete size
-        assert rec.n_concrete == rec.n_steps
-    else:  # a scalar identity: every step proved exactly
-        assert rec.n_general == rec.n_steps
-    if result is not None:
-        assert d.result == result
-    return d
-
-
-def test_every_derivation_of_the_book_checks_in_every_form(records):
-    # The check time is reported by `sym.summary()` (closing notes), never asserted: no timed tests.
-    assert set(records) == set(sym.all_derivations())
-    for name, rec in records.items():
-        d = sym.all_derivations()[name]
-        assert rec.n_steps == len(d.steps) > 0, name
-        assert (rec.n_concrete if d.sizes else rec.n_general) == rec.n_steps, name
-
-
-def test_softmax_shift_invariance(records):
-    d = _proved(records, "softmax_shift_invariance", yhat[i])
-    assert records["softmax_shift_invariance"].n_general == len(d.steps)
-
-
-def test_softmax_jacobian_diagonal(records):
-    _proved(records, "softmax_jacobian_diagonal", yhat[j] * (1 - yhat[j]))
-
-
-def test_softmax_jacobian_off_diagonal(records):
-    d = _proved(records, "softmax_jacobian_off_diagonal", -yhat[i] * yhat[j])
-    assert [a.name for a in d.given] == ["i ≠ j"]
-
-
-def test_softmax_jacobian(records):
-    d = _proved(records, "softmax_jacobian", sym.jacobian_n(i, j))
-    assert records["softmax_jacobian"].n_general == len(d.steps)
-
-
-def test_softmax_jacobian_matrix(records):
-    _proved(records, "softmax_jacobian_matrix")
-
-
-def test_softmax_jacobian_symmetric(records):
-    _proved(records, "softmax_jacobian_symmetric", sp.Derivative(yhat[j], z[i]))
-
-
-def test_softmax_jacobian_rows_sum_to_zero(records):
-    _proved(records, "softmax_jacobian_rows_sum_to_zero", sp.Integer(0))
-
-
-def test_softmax_jacobian_null_space(records):
-    _proved(records, "softmax_jacobian_null_space", sp.ZeroMatrix(n, 1))
-
-
-def test_softmax_jacobian_psd(records):
-    mean = sp.Sum(yhat[k] * sym.v[k], (k, 1, n))
-    _proved(records, "softmax_jacobian_psd", sp.Sum(yhat[i] * (sym.v[i] - mean) ** 2, (i, 1, n)))
-
-
-def test_cross_entropy_gradient(records):
-    d = _proved(records, "cross_entropy_gradient", yhat[j] - y[j])
-    # only the last step uses Σ y_i = 1, and it says so
-    assert d.steps[-2].expr == sym.gradient_n(False)
-    assert [a.name for a in d.steps[-1].using] == ["Σ y_i = 1"]
-    assert all(not s.using for s in d.steps[:-1])
-
-
-def test_cross_entropy_gradient_direct(records):
-    _proved(records, "cross_entropy_gradient_direct", sym.gradient_n(False))
-
-
-def test_cross_entropy_hessian(records):
-    _proved(records, "cross_entropy_hessian", sym.hessian_n(True))
-
-
-def test_cross_entropy_hessian_matrix(records):
-    _proved(records, "cross_entropy_hessian_matrix")
-
-
-def test_temperature_gradient(records):
-    _proved(records, "temperature_gradient", (sym.yhat_t[j] - y[j]) / sym.T)
-
-
-def test_sigmoid_as_softmax(records):
-    _proved(records, "sigmoid_as_softmax", sym.softmax_1(sym.x, 0))
-
-
-def test_sigmoid_derivative(records):
-    s = sym.sigma(sym.x)
-    _proved(records, "sigmoid_derivative", s * (1 - s))
-
-
-def test_binary_cross_entropy_gradient(records):
-    _proved(records, "binary_cross_entropy_gradient", sym.sigma(sym.x) - sym.y_b)
-
-
-def test_binary_cross_entropy_second_derivative(records):
-    s = sym.sigma(sym.x)
-    _proved(records, "binary_cross_entropy_second_derivative", s * (1 - s))
-
-
-def test_binary_cross_entropy_stable_form(records):
-    d = _proved(records, "binary_cross_entropy_stable_form")
-    assert [c.name for c in d.steps[-1].cases] == ["x > 0", "x < 0", "x = 0"]
-
-
-def test_linear_layer_gradient_w(records):
-    _proved(records, "linear_layer_gradient_w")
-
-
-def test_linear_layer_gradient_b(records):
-    _proved(records, "linear_layer_gradient_b")
-
-
-def test_gradient_general_n_without_assumption_is_sum_y_times_yhat_minus_y():
-    d = sym.Derivation("g", sp.Derivative(E, z[j]), indices=[j])
-    d.step(sp.Sum(y[i], (i, 1, n)) * yhat[j] - y[j], "differentiate")
-    rec = d.check()
-    assert rec.steps[0].general is not None  # proved for general n, not only n = 2..6
-    assert rec.n_concrete == 1
-
-
-def test_gradient_general_n_with_sum_y_one_is_yhat_minus_y():
-    d = sym.Derivation("g", sp.Derivative(E, z[j]), indices=[j])
-    d.step(yhat[j] - y[j], "differentiate", using=[sym.SUM_Y_IS_ONE])
-    rec = d.check()
-    assert rec.steps[0].general is not None
-    assert rec.steps[0].assumptions == ("Σ y_i = 1",)
-
-
-def test_gradient_yhat_minus_y_fails_without_sum_y_one():
-    d = sym.Derivation("g", sp.Derivative(E, z[j]), indices=[j])
-    d.step(yhat[j] - y[j], "differentiate")
-    with pytest.raises(sym.DerivationError, match=r"step 1 \('differentiate'\)"):
-        d.check()
-
-
-def test_wrong_jacobian_diagonal_only_fails_at_step_2():
-    d = sym.wrong_jacobian_diagonal_only()
-    with pytest.raises(sym.DerivationError) as err:
-        d.check()
-    msg = str(err.value)
-    assert "step 2 ('the diagonal entry used for every entry')" in msg
-    assert "residual" in msg
-    assert err.value.failure.step == 2
-    assert err.value.failure.residual != 0
-
-
-def test_wrong_gradient_drops_sum_to_one_fails_at_last_step():
-    d = sym.wrong_gradient_drops_sum_to_one()
-    failure = d.try_check()
-    assert failure is not None
-    assert (failure.step, failure.why) == (len(d.steps), "Y is one-hot (assumption dropped)")
-    assert f"step {len(d.steps)} ('Y is one-hot (assumption dropped)')" in str(failure)
-    assert r"\neq" in failure.latex()
-
-
-def test_wrong_derivation_is_never_rendered_as_correct():
-    with pytest.raises(sym.DerivationError):
-        sym.wrong_jacobian_diagonal_only()._repr_latex_()
-
-
-def test_rendering_is_an_aligned_block_with_one_line_per_step(records):
-    d = sym.cross_entropy_gradient()
-    text = d._repr_latex_()
-    assert text.startswith("$$\\begin{aligned}") and text.endswith("\\end{aligned}$$")
-    assert text.count("&=") == len(d.steps)
-    assert text.count("&&") == len(d.steps)
-
-
-def test_equation_latex_has_no_delimiters(records):
-    eq = sym.equation_latex(sym.softmax_jacobian())
-    assert "$" not in eq and "=" in eq
-
-
-def test_summary_counts_steps(records):
-    text = sym.summary()
-    steps = sum(len(d.steps) for d in sym.all_derivations().values())
-    assert text.startswith(f"{steps} steps in {len(sym.all_derivations())} derivations")
-
-
-def test_concrete_jacobian_equals_diag_minus_outer_product():
-    zs, _ = sym.concrete_symbols(3)
-    p = sym.softmax(zs)
-    assert sp.cancel(sym.jacobian(zs) - (sp.diag(*p) - p * p.T)) == sp.zeros(3, 3)
-
-
-def test_post_gradient_route_reaches_yhat_minus_y(records):
-    d = _proved(records, "post_gradient", yhat[j] - y[j])
-    assert records["post_gradient"].n_general == len(d.steps)
-    assert d.steps[-1].using == (sym.SUM_Y_IS_ONE,)
-
-
-def test_post_comparison_sets_one_quoted_line_beside_each_step():
-    comparison = sym.post_comparison()
-    rows = comparison.rows()
-    assert len(rows) == len(sym.post_gradient().steps) == len(sym.POST_GRADIENT_LINES)
-    table = comparison._repr_markdown_()
-    assert table.startswith(":::{admonition}") and table.endswith(":::")
-    assert "one hot" in rows[7][0]
-
-
-def test_post_index_mixup_yhat_t_yhat_t_fails_at_that_step():
-    """The post's ŷ_t ŷ_t under the sum over i ≠ j, read as ŷ_j ŷ_j, is not the Jacobian term."""
-    good = sym.post_gradient()
-    wrong = sym.Derivation("post_mixup", good.lhs, indices=[j])
-    for step in good.steps[:3]:
-        wrong.step(step.expr, step.why)
-    others = sp.Sum(
-        (1 - sp.KroneckerDelta(i, j)) * (-y[j] / yhat[j]) * (-yhat[j] * yhat[j]), (i, 1, n)
+def softmax_sums_to_one() -> Derivation:
+    return (
+        Derivation("softmax_sums_to_one", sp.Sum(yhat[i], (i, 1, n)), title="Σ ŷ_i = 1")
+        .step(sp.Sum(sp.exp(z[i]) / S, (i, 1, n)), "definition of softmax")
+        .step(sp.Integer(1), "the denominator is the sum of the numerators")
     )
-    wrong.step(-y[j] / yhat[j] * yhat[j] * (1 - yhat[j]) + others, "the post's y_t, ŷ_t ŷ_t")
-    failure = wrong.try_check()
-    assert failure is not None and failure.step == 4
-    with pytest.raises(sym.DerivationError, match=r"step 4 .*the post's y_t"):
-        wrong.check()
 
 
-def test_label_smoothing_margin_gradient_is_p_true_minus_smoothed_label(records):
-    d = _proved(records, "label_smoothing_margin", sym.p_true - sym.smoothed_true)
-    (optimum,) = sp.solve(sp.Eq(d.result, 0), sym.margin)
-    # the optimum is finite for 0 < ε < 1 and grows without bound as ε → 0
-    assert sp.limit(optimum, sym.epsilon, 0, "+") == sp.oo
-    value = optimum.subs({sym.n_classes: 3, sym.epsilon: sp.Rational(1, 10)})
-    assert sp.simplify(value - sp.log(28)) == 0
+def test_a_true_chain_is_proved_in_general_form_and_for_every_size():
+    rec = softmax_sums_to_one().check()
+    assert (rec.n_steps, rec.n_general, rec.n_concrete) == (2, 2, 2)
+    assert rec.steps[0].concrete == ("n=2", "n=3", "n=4", "n=5", "n=6")
+    assert rec.relation == "=" and rec.only_concrete == ()
+
+
+def test_a_wrong_step_fails_naming_the_step_and_its_residual():
+    d = Derivation("half", sp.Sum(yhat[i], (i, 1, n))).step(sp.Rational(1, 2), "wrongly halved")
+    with pytest.raises(sym.DerivationError, match=r"half: step 1 \('wrongly halved'\)"):
+        d.check()
+    failure = d.try_check()
+    assert failure.step == 1 and failure.shown_residual == sp.Rational(-1, 2)
+
+
+def test_a_step_needing_sum_y_one_fails_without_it_and_passes_with_it():
+    grad = sp.Derivative(E, z[j])
+    without = Derivation("g", grad, indices=[j]).step(yhat[j] - y[j], "differentiate")
+    failure = without.try_check()
+    assert failure is not None
+    # the residual is in the book's symbols: no checker dummies (m_0), softmax folded into ŷ
+    assert failure.shown_residual == yhat[j] * (1 - sp.Sum(y[i], (i, 1, n)))
+    assert "m_{0}" not in failure.residual_latex()
+    with_it = Derivation("g", grad, indices=[j]).step(
+        yhat[j] - y[j], "differentiate", using=[sym.SUM_Y_IS_ONE]
+    )
+    assert with_it.check().steps[0].assumptions == ("Σ y_i = 1",)
+
+
+def test_a_concrete_only_step_is_recorded_with_its_reason():
+    d = Derivation("concrete_only", sp.Sum(yhat[i], (i, 1, n))).step(
+        1, "sums to one", general="shown for n = 2..6 only, on purpose"
+    )
+    rec = d.check()
+    assert rec.n_general == 0 and rec.n_concrete == 1
+    assert rec.only_concrete == ((1, "shown for n = 2..6 only, on purpose"),)
+
+
+def test_every_check_is_registered_and_collected():
+    d = softmax_sums_to_one()
+    with sym.collect() as (records, failures):
+        rec = d.check()
+        d.check()  # cached: collected once
+        bad = Derivation("bad", sp.Sum(yhat[i], (i, 1, n))).step(2, "wrong").try_check()
+    assert records == [rec] and failures == [bad]
+    assert rec in sym.checked() and bad in sym.failed()
+
+
+def test_rendering_puts_each_reason_on_its_own_line_under_the_chain():
+    text = softmax_sums_to_one()._repr_markdown_()
+    chain, reasons, status = text.split("\n\n")
+    assert chain.startswith("$$\\begin{aligned}") and chain.endswith("\\end{aligned}$$")
+    assert chain.count("&=") == 2 and "definition of softmax" not in chain
+    assert reasons.splitlines() == [
+        "1. definition of softmax",
+        "2. the denominator is the sum of the numerators",
+    ]
+    assert status == "✓ 2 steps checked (general n, n = 2..6)"
+    assert "&&" not in chain.replace(r"&& \text{(1)}", "").replace(r"&& \text{(2)}", "")
+
+
+def test_a_wrong_derivation_is_never_rendered_as_right():
+    d = Derivation("bad", sp.Sum(yhat[i], (i, 1, n))).step(2, "wrong")
+    with pytest.raises(sym.DerivationError):
+        d._repr_markdown_()
+    shown = d.try_check()._repr_markdown_()
+    assert r"&\neq 2" in shown and "✗ Step 1 (wrong)" in shown
+
+
+def test_typeset_helpers_print_as_written_and_still_check():
+    x = sp.Symbol("x", real=True)
+    product = sym.ordered_product(-y[i] / yhat[i], sp.Derivative(yhat[i], z[j]))
+    assert sym.latex(product) == (
+        r"- \frac{y_{i}}{\hat{y}_{i}} \frac{\partial \hat{y}_{i}}{\partial z_{j}}"
+    )
+    assert sym.latex(yhat[j] * (1 - yhat[j])) == r"\hat{y}_{j} \left(1 - \hat{y}_{j}\right)"
+    assert sym.latex(sp.Function("sigma")(x) - y[1]) == r"\sigma{\left(x \right)} - y_{1}"
+    assert r"\left(\left(" not in sym.latex(yhat[i] * (x - sp.Sum(yhat[k], (k, 1, n))) ** 2)
+    d = Derivation("written", x * (1 - x), sizes=()).step(sym.ordered_sum(x, -(x**2)), "expand")
+    assert d.check().n_general == 1
+    assert "x - x^{2}" in d.latex()
+
+
+def _notebook(tmp_path: Path, cells: list[tuple[str, list[str]]]) -> Path:
+    nb = {
+        "cells": [
+            {"cell_type": "code", "id": f"c{pos}", "metadata": {"tags": tags}, "source": src,
+             "outputs": [], "execution_count": None}
+            for pos, (src, tags) in enumerate(cells)
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    path = tmp_path / "99-demo.ipynb"
+    path.write_text(json.dumps(nb))
+    return path
+
+
+CELLS = [
+    ("import sympy as sp\nfrom sce.symbolic import Derivation\nx = sp.Symbol('x')", ["derivation"]),
+    ("raise RuntimeError('an untagged cell must not run')", []),
+    ("d = Derivation('twice', 2 * x, sizes=()).step(x + x, 'twice')\nd", ["derivation"]),
+    ("Derivation('bad', 2 * x, sizes=()).step(x, 'halved').check()",
+     ["derivation", "raises-exception"]),
+]  # fmt: skip
+
+
+def test_run_chapter_derivations_runs_only_the_tagged_cells_in_a_fresh_namespace(tmp_path):
+    chapter = sym.run_chapter_derivations(_notebook(tmp_path, CELLS))
+    assert chapter.chapter == "99-demo" and chapter.cells == 3
+    assert [r.name for r in chapter.records] == ["twice"]
+    assert [f.derivation.name for f in chapter.failures] == ["bad"]
+
+
+def test_run_chapter_derivations_fails_on_an_unexpected_wrong_step(tmp_path):
+    cells = [*CELLS[:1], ("Derivation('bad', 2 * x, sizes=()).step(x, 'halved')", ["derivation"])]
+    with pytest.raises(sym.DerivationError, match="step 1"):
+        sym.run_chapter_derivations(_notebook(tmp_path, cells))
+
+
+def test_check_derivations_script_prints_each_chapter_and_the_total(tmp_path):
+    path = _notebook(tmp_path, CELLS)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_derivations.py"), str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    row = next(line for line in out.splitlines() if line.startswith("99-demo"))
+    assert row.split()[1:5] == ["1", "1", "1", "1"]
+    assert out.splitlines()[-1].startswith("total")
+
+
+def test_record_table_lists_each_derivation_and_each_failure(tmp_path):
+    chapter = sym.run_chapter_derivations(_notebook(tmp_path, CELLS))
+    lines = sym.record_table([chapter]).splitlines()
+    assert lines[0].startswith("| chapter | derivation | steps | proved |")
+    assert lines[2] == "| 99-demo | twice | 1 | exact |  |  |  |"
+    assert lines[3].startswith("| 99-demo | bad | 1 | shown failing at step 1 |")
+
+
+def test_equal_components_proves_the_if_direction_of_an_equality_case():
+    c = sp.Symbol("c", real=True)
+    mean = sp.Sum(yhat[k] * sym.v[k], (k, 1, n))
+    d = (
+        Derivation("constant_v", sym.v[i] - mean, indices=[i],
+                   given=[sym.equal_components(sym.v, c)])
+        .step(c - c * sp.Sum(yhat[k], (k, 1, n)), "every component is c")
+        .step(0, "softmax sums to one")
+    )  # fmt: skip
+    assert d.check().n_general == 2
+    without = Derivation("constant_v", sym.v[i] - mean, indices=[i]).step(0, "no reason")
+    assert without.try_check() is not None

@@ -1,0 +1,292 @@
+r"""The checker of the book's derivations, and the vocabulary the chapters share.
+
+A chapter writes its derivation in its own cells, step by step, with SymPy expressions and a
+justification for each step; :meth:`Derivation.check` proves every step (in general-n form where
+SymPy can, and always for n = 2..6 by substitution; never by random probing) and the cell's
+output is rendered from the expressions that were checked::
+
+    import sympy as sp
+    from sce.symbolic import Derivation, j, k, n, yhat, z, ordered_product
+
+    S = sp.Sum(sp.exp(z[k]), (k, 1, n))
+    diagonal = Derivation(
+        "softmax_jacobian_diagonal", sp.Derivative(yhat[j], z[j]), indices=[j],
+        title="the diagonal of the softmax Jacobian",
+    )
+    diagonal.step(sp.Derivative(sp.exp(z[j]) / S, z[j]), "definition of softmax")
+    diagonal.step(ordered_product(yhat[j], 1 - yhat[j]), "quotient rule")
+    diagonal.check()
+    diagonal          # renders the chain, numbered reasons and "✓ 2 steps checked (...)"
+
+An inequality step names the lemma that justifies it, and the engine verifies the lemma's side
+conditions (:mod:`sce.symbolic.lemmas`)::
+
+    d.step(0, "a weighted sum of squares", rel=">=",
+           by=sp.Sum(yhat[i] * square(v[i] - mean), (i, 1, n)))
+
+**Convention for chapters.** A code cell that builds and checks a derivation carries the cell
+tag ``derivation``. Executing, in order, only the cells tagged ``derivation`` of one chapter in a
+fresh namespace must work, so the first derivation cell of a chapter does its own imports, and a
+derivation cell uses only names defined by earlier derivation cells.
+:func:`run_chapter_derivations` does exactly that (``scripts/check_derivations.py`` and
+``make derivations`` run it for every chapter), and every check registers its record
+(:func:`checked`), from which the book's record page is built.
+
+Modules: :mod:`~sce.symbolic.engine` (:class:`Derivation`), :mod:`~sce.symbolic.proof` and
+:mod:`~sce.symbolic.zero` (the zero
+test), :mod:`~sce.symbolic.assumptions`, :mod:`~sce.symbolic.lemmas` (inequalities),
+:mod:`~sce.symbolic.records` (what was proved), :mod:`~sce.symbolic.errors` (failures),
+:mod:`~sce.symbolic.printing`, :mod:`~sce.symbolic.render` and :mod:`~sce.symbolic.typeset`
+(what the reader sees), :mod:`~sce.symbolic.symbols` and :mod:`~sce.symbolic.concrete` (the
+shared vocabulary). ``sce.symbolic._book`` holds the book's derivations while the chapters move
+them into their cells; it is re-exported here for now.
+"""
+
+from sce.symbolic._book import (
+    E_T,
+    LINEAR_SIZES,
+    POST_GRADIENT_LINES,
+    C,
+    Comparison,
+    D,
+    E_eps,
+    E_row,
+    L,
+    L_batch,
+    N,
+    P,
+    T,
+    W,
+    X,
+    Y,
+    Zl,
+    all_derivations,
+    b,
+    binary_cross_entropy_gradient,
+    binary_cross_entropy_second_derivative,
+    binary_cross_entropy_stable_form,
+    check_all,
+    cross_entropy_gradient,
+    cross_entropy_gradient_direct,
+    cross_entropy_hessian,
+    cross_entropy_hessian_matrix,
+    epsilon,
+    label_smoothing_margin,
+    linear_layer_gradient_b,
+    linear_layer_gradient_w,
+    margin,
+    n_classes,
+    p_other,
+    p_true,
+    post_comparison,
+    post_gradient,
+    sigma,
+    sigmoid_as_softmax,
+    sigmoid_derivative,
+    smoothed_other,
+    smoothed_true,
+    softmax_1,
+    softmax_jacobian,
+    softmax_jacobian_diagonal,
+    softmax_jacobian_matrix,
+    softmax_jacobian_null_space,
+    softmax_jacobian_off_diagonal,
+    softmax_jacobian_psd,
+    softmax_jacobian_rows_sum_to_zero,
+    softmax_jacobian_symmetric,
+    softmax_shift_invariance,
+    summary,
+    temperature_gradient,
+    u,
+    wrong_derivations,
+    wrong_gradient_drops_sum_to_one,
+    wrong_jacobian_diagonal_only,
+    x,
+    y_b,
+    yhat_t,
+)
+from sce.symbolic.assumptions import (
+    SUM_Y_IS_ONE,
+    Assumption,
+    case,
+    distinct,
+    equal_components,
+    nonnegative,
+    positive,
+    sum_to_one,
+)
+from sce.symbolic.concrete import (
+    concrete_symbols,
+    cross_entropy,
+    gradient,
+    hessian,
+    jacobian,
+    log_softmax,
+    softmax,
+    vector,
+)
+from sce.symbolic.engine import Derivation, Step
+from sce.symbolic.errors import DerivationError, Failure, readable
+from sce.symbolic.labels import derived, labels, stated
+from sce.symbolic.lemmas import Monotone, Stated, log_gap, sign_of, square
+from sce.symbolic.printing import latex
+from sce.symbolic.records import (
+    ChapterRecord,
+    CheckRecord,
+    StepRecord,
+    checked,
+    clear_records,
+    collect,
+    failed,
+    record_table,
+    run_chapter_derivations,
+)
+from sce.symbolic.render import equation_latex, glue_equation
+from sce.symbolic.symbols import (
+    CONCRETE_SIZES,
+    DEFINITIONS,
+    E,
+    c,
+    cross_entropy_n,
+    gradient_n,
+    hessian_n,
+    i,
+    j,
+    jacobian_n,
+    k,
+    log_softmax_n,
+    n,
+    softmax_n,
+    v,
+    y,
+    yhat,
+    z,
+)
+from sce.symbolic.typeset import entry, fraction, ordered_product, ordered_sum
+
+__all__ = [
+    "CONCRETE_SIZES",
+    "DEFINITIONS",
+    "E_T",
+    "LINEAR_SIZES",
+    "POST_GRADIENT_LINES",
+    "SUM_Y_IS_ONE",
+    "Assumption",
+    "C",
+    "ChapterRecord",
+    "CheckRecord",
+    "Comparison",
+    "D",
+    "Derivation",
+    "DerivationError",
+    "E",
+    "E_eps",
+    "E_row",
+    "Failure",
+    "L",
+    "L_batch",
+    "Monotone",
+    "N",
+    "P",
+    "Stated",
+    "Step",
+    "StepRecord",
+    "T",
+    "W",
+    "X",
+    "Y",
+    "Zl",
+    "all_derivations",
+    "b",
+    "binary_cross_entropy_gradient",
+    "binary_cross_entropy_second_derivative",
+    "binary_cross_entropy_stable_form",
+    "c",
+    "case",
+    "check_all",
+    "checked",
+    "clear_records",
+    "collect",
+    "concrete_symbols",
+    "cross_entropy",
+    "cross_entropy_gradient",
+    "cross_entropy_gradient_direct",
+    "cross_entropy_hessian",
+    "cross_entropy_hessian_matrix",
+    "cross_entropy_n",
+    "derived",
+    "distinct",
+    "entry",
+    "epsilon",
+    "equal_components",
+    "equation_latex",
+    "failed",
+    "fraction",
+    "glue_equation",
+    "gradient",
+    "gradient_n",
+    "hessian",
+    "hessian_n",
+    "i",
+    "j",
+    "jacobian",
+    "jacobian_n",
+    "k",
+    "label_smoothing_margin",
+    "labels",
+    "latex",
+    "linear_layer_gradient_b",
+    "linear_layer_gradient_w",
+    "log_gap",
+    "log_softmax",
+    "log_softmax_n",
+    "margin",
+    "n",
+    "n_classes",
+    "nonnegative",
+    "ordered_product",
+    "ordered_sum",
+    "p_other",
+    "p_true",
+    "positive",
+    "post_comparison",
+    "post_gradient",
+    "readable",
+    "record_table",
+    "run_chapter_derivations",
+    "sigma",
+    "sigmoid_as_softmax",
+    "sigmoid_derivative",
+    "sign_of",
+    "smoothed_other",
+    "smoothed_true",
+    "softmax",
+    "softmax_1",
+    "softmax_jacobian",
+    "softmax_jacobian_diagonal",
+    "softmax_jacobian_matrix",
+    "softmax_jacobian_null_space",
+    "softmax_jacobian_off_diagonal",
+    "softmax_jacobian_psd",
+    "softmax_jacobian_rows_sum_to_zero",
+    "softmax_jacobian_symmetric",
+    "softmax_n",
+    "softmax_shift_invariance",
+    "square",
+    "stated",
+    "sum_to_one",
+    "summary",
+    "temperature_gradient",
+    "u",
+    "v",
+    "vector",
+    "wrong_derivations",
+    "wrong_gradient_drops_sum_to_one",
+    "wrong_jacobian_diagonal_only",
+    "x",
+    "y",
+    "y_b",
+    "yhat",
+    "yhat_t",
+    "z",
+]
