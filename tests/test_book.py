@@ -135,9 +135,11 @@ def _public_functions() -> set[str]:
     import inspect
 
     import sce
+    import sce.benchmark_results
 
     names = {f"sce.{n}" for n in sce.__all__ if inspect.isfunction(getattr(sce, n))}
     names |= {f"sce.gradcheck.{n}" for n in sce.gradcheck.__all__}
+    names |= {f"sce.benchmark_results.{n}" for n in sce.benchmark_results.__all__}
     return names
 
 
