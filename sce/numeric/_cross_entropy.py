@@ -363,8 +363,9 @@ def cross_entropy_and_grad(
     r"""The loss and its gradient in one fused pass: the same values as :func:`cross_entropy`
     and :func:`cross_entropy_grad`, one exponential per element.
 
-    Memory beyond the inputs and the returned gradient is a few blocks of rows, about 0.1 MiB
-    each, plus a few numbers per sample.
+    Memory beyond the inputs and the returned gradient is a few blocks of rows, at most about
+    0.25 MiB each, plus a few numbers per sample for chunks of samples: in all at most a quarter
+    of the logits' size.
     {params}
     Returns
     -------
