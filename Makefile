@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core for the browser checks, pinned by tools/axe/package-lock.json (npm's registry only).
+AXE    := tools/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: setup book test execute derivations format lint bench clean
 
@@ -15,7 +17,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	npm ci --prefix tools/axe --no-audit --no-fund --silent
+	touch $(AXE)
+
+setup: $(STAMP) $(AXE)
 
 ## book: execute every chapter and build the HTML into _build/html (warnings fail the build)
 book: setup
@@ -54,4 +60,4 @@ bench: setup
 	$(BIN)/python benchmarks/accuracy.py
 
 clean:
-	rm -rf _build .jupyter_cache
+	rm -rf _build .jupyter_cache tools/axe/node_modules

@@ -25,15 +25,17 @@ def results_dir() -> Path:
     Raises
     ------
     FileNotFoundError
-        If there is no such folder beside the ``sce`` package (``sce`` installed on its own,
-        without the book's repository), with the path that was looked for.
+        If ``sce`` was not imported from a checkout of the book, or the checkout has no
+        stored results; the message says where it looked.
 
     Examples
     --------
     >>> results_dir().name
     'results'
     """
-    folder = Path(__file__).resolve().parent.parent / "benchmarks" / "results"
+    from sce.project import root
+
+    folder = root() / "benchmarks" / "results"
     if not folder.is_dir():
         raise FileNotFoundError(
             f"no stored benchmark results at {folder}: the chapters read them from the book's "

@@ -111,7 +111,7 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     import nbformat
 
     shutil.copy(ROOT / "_config.yml", tmp_path / "_config.yml")
-    for folder in ("_ext", "_static"):
+    for folder in ("_ext", "_static", "_templates"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: bad\n")
     (tmp_path / "intro.md").write_text("# A throw-away book\n")

@@ -3,8 +3,13 @@
 Each page is served from a local HTTP server on 127.0.0.1 and checked for: MathJax finished and
 rendered every formula with no error (neither an ``merror`` node nor an undefined macro drawn as red
 text), every image loaded and every figure of the page's notebook shown, no console error, no failed
-load, no request to another host, and every internal link and ``#anchor`` resolving. A full-page
-screenshot of each page is written to ``_build/screenshots/<page>.png``.
+load (the favicon included), no request to another host, and every internal link and ``#anchor``
+resolving. A full-page screenshot of each page is written to ``_build/screenshots/<page>.png``.
+
+Each page is also read as a reader reads it (``reader_checks.py``): at 1280 px, on a phone (390 px,
+mobile emulation) and printed (A4 width), with axe-core in light and dark mode; screenshots of the
+phone and print views go to ``_build/screenshots/phone/<page>.jpg`` and
+``_build/screenshots/print/<page>.jpg``.
 
 The checks are plain functions (:func:`check_page`) so that the tests at the end can run them on
 tiny throw-away books that break on purpose.
@@ -29,6 +34,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import reader_checks
 import yaml
 from conftest import ROOT, Book, build_book, toc_pages
 
@@ -69,7 +75,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 MATHJAX_TIMEOUT_MS = 15_000
-FAVICON = "/favicon.ico"  # the browser asks for it on its own; the book has none
 
 # Runs in the page once it has loaded. Returns everything the Python side checks.
 _INSPECT_JS = r"""
@@ -122,6 +127,8 @@ async (timeoutMs) => {
   out.images = images.map((img) => [img.getAttribute('src'), img.currentSrc || img.src,
                                     img.complete ? img.naturalWidth : 0]);
   out.cellImages = document.querySelectorAll('.cell_output img').length;
+  const icon = document.querySelector('link[rel~="icon"]');
+  out.favicon = icon ? [icon.getAttribute('href'), icon.href] : null;
   out.links = Array.from(document.querySelectorAll('a[href]'),
                          (a) => [a.getAttribute('href'), a.href]);
   out.ids = Array.from(document.querySelectorAll('[id], a[name]'), (el) => el.id || el.name);
@@ -211,7 +218,12 @@ def notebook_figures(html_root: Path, page: str) -> int:
 
 
 def check_page(
-    browser: Browser, base_url: str, html_root: Path, page: str, screenshots: Path | None = None
+    browser: Browser,
+    base_url: str,
+    html_root: Path,
+    page: str,
+    screenshots: Path | None = None,
+    reader: dict | None = None,
 ) -> PageReport:
     """Open ``page`` (a ``_toc.yml`` entry such as ``chapters/01-softmax``) and check it.
 
@@ -227,6 +239,9 @@ def check_page(
         The page, without suffix.
     screenshots
         Directory for ``<page>.png``, a full-page screenshot; None for none.
+    reader
+        If given, the same tab then runs :func:`reader_checks.desktop_and_print` and stores its
+        problems and counts here (keys ``problems``, ``counts``): one page load serves both.
 
     Returns
     -------
@@ -239,10 +254,6 @@ def check_page(
     local = urlsplit(base_url).netloc
     requests: list[str] = []
 
-    def is_favicon(url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.netloc == local and parts.path == FAVICON
-
     def on_request(request) -> None:
         requests.append(request.url)
         parts = urlsplit(request.url)
@@ -250,15 +261,15 @@ def check_page(
             problems.append(f"request to another host: {request.method} {request.url}")
 
     def on_response(response) -> None:
-        if response.status >= 400 and not is_favicon(response.url):
+        if response.status >= 400:
             problems.append(f"failed load: HTTP {response.status} {response.url}")
 
     def on_failed(request) -> None:
-        if urlsplit(request.url).netloc == local and not is_favicon(request.url):
+        if urlsplit(request.url).netloc == local:
             problems.append(f"failed load: {request.failure} {request.url}")
 
     def on_console(message) -> None:
-        if message.type == "error" and not is_favicon(message.location.get("url", "")):
+        if message.type == "error":
             problems.append(f"console error: {message.text}")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -281,6 +292,10 @@ def check_page(
             shot = screenshots / f"{page}.png"
             shot.parent.mkdir(parents=True, exist_ok=True)
             tab.screenshot(path=shot, full_page=True)
+        if reader is not None:
+            reader["problems"], reader["counts"] = reader_checks.desktop_and_print(
+                tab, page, screenshots
+            )
     finally:
         context.close()
 
@@ -303,6 +318,13 @@ def check_page(
             f"the notebook has {figures} figure(s) in its outputs, the page shows "
             f"{found['cellImages']}"
         )
+    # The favicon: without one the browser asks for /favicon.ico, a 404 on every page
+    if found["favicon"] is None:
+        problems.append('no favicon: no <link rel="icon"> (the browser\'s /favicon.ico is a 404)')
+    else:
+        href, resolved = found["favicon"]
+        if not _target_file(html_root, urlsplit(resolved).path).is_file():
+            problems.append(f"favicon missing: {href}")
     # Links and anchors
     own_ids = set(found["ids"])
     for href, resolved in found["links"]:
@@ -345,6 +367,8 @@ def chromium() -> Iterator[Browser]:
 
 PAGES = toc_pages()
 _REPORTS: list[PageReport] = []
+#: What each page's desktop and print checks found, filled by the first test that loads the page.
+_READER: dict[str, dict] = {}
 
 
 @pytest.fixture(scope="module")
@@ -367,6 +391,11 @@ def browser(request: pytest.FixtureRequest) -> Iterator[Browser]:
                     f"{sum(r.links for r in _REPORTS)} links in "
                     f"{sum(r.seconds for r in _REPORTS):.1f} s (browser start {launch:.1f} s)"
                 )
+    counts = {page: found["counts"] for page, found in _READER.items() if "counts" in found}
+    if counts:
+        out = ROOT / "_build" / "screenshots" / "reader-counts.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(counts, indent=1) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -380,12 +409,42 @@ def served_book(book: Book) -> Iterator[str]:
 def test_page_renders_completely_and_offline(
     browser: Browser, served_book: str, book: Book, page: str
 ) -> None:
+    reader = _READER.setdefault(page, {})
     report = check_page(
-        browser, served_book, book.html, page, screenshots=book.html.parent / "screenshots"
+        browser, served_book, book.html, page, book.html.parent / "screenshots", reader
     )
     _REPORTS.append(report)
     if report.problems:
         pytest.fail("\n".join(report.problems), pytrace=False)
+
+
+def read_page(browser: Browser, base_url: str, page: str, screenshots: Path | None) -> dict:
+    """Desktop, print and axe checks of ``page`` in a tab of its own (the phone's come apart)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base_url}{page}.html", wait_until="load")
+        problems, counts = reader_checks.desktop_and_print(tab, page, screenshots)
+    finally:
+        context.close()
+    return {"problems": problems, "counts": counts}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_reads_well_on_a_desktop_a_phone_paper_and_a_screen_reader(
+    browser: Browser, served_book: str, book: Book, page: str
+) -> None:
+    """No formula cut or clipped, no page wider than a phone, real alt text, no raw markup, and
+    no serious or critical axe-core violation in light or dark mode."""
+    screenshots = book.html.parent / "screenshots"
+    desktop = _READER.get(page) or read_page(browser, served_book, page, screenshots)
+    _READER[page] = desktop
+    problems, counts = reader_checks.phone(browser, f"{served_book}{page}.html", page, screenshots)
+    desktop["counts"] = desktop["counts"] | counts
+    problems = desktop["problems"] + problems
+    if problems:
+        pytest.fail("\n".join(f"{page}: {p}" for p in problems), pytrace=False)
 
 
 # --- the checks catch what they are for: tiny books broken on purpose ---------------------------
@@ -409,8 +468,10 @@ _CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
 
 def _write_book(directory: Path, config: dict) -> Path:
     (directory / "chapters").mkdir(parents=True)
-    for path in config.get("sphinx", {}).get("local_extensions", {}).values():
-        if (ROOT / path).is_dir():  # the project's own Sphinx extensions come along
+    folders = {*config.get("sphinx", {}).get("local_extensions", {}).values()}
+    folders |= {"_static", "_templates"}  # the book's stylesheet, script, favicon and templates
+    for path in sorted(folders):
+        if (ROOT / path).is_dir() and not (directory / path).exists():
             shutil.copytree(ROOT / path, directory / path)
     (directory / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     toc = {"format": "jb-book", "root": "intro", "chapters": [{"file": "chapters/broken"}]}
@@ -524,3 +585,125 @@ def test_a_lost_notebook_figure_fails_naming_the_page(
     assert (
         "chapters/broken: the notebook has 1 figure(s) in its outputs, the page shows 0" in problems
     ), problems
+
+
+# --- the reader checks catch what they are for: hand-written pages broken on purpose -----------
+
+_BAD_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<script>window.MathJax = {{tex: {{inlineMath: [["\\\\(", "\\\\)"]]}}}};</script>
+<script defer src="../_static/mathjax/tex-chtml.js"></script>
+<style>html[data-theme="dark"] .dark-only {{ color: #333; background: #222; }}</style>
+</head><body><main><h1>{title}</h1>
+{body}
+</main></body></html>
+"""
+_LONG_SUM = " + ".join(f"a_{{{k}}}" for k in range(1, 41))
+_BAD_BODIES = {
+    "layout": f"""
+<p>Clipped: <span class="math" style="display: inline-block; max-width: 120px; overflow: hidden">
+\\({_LONG_SUM}\\)</span>.</p>
+<div style="overflow-x: auto">\\[{_LONG_SUM}\\]</div>
+<div style="width: 600px">A block wider than the phone.</div>
+<pre style="overflow: auto; white-space: pre">{"print(" + "x + " * 60 + "x)"}</pre>
+""",
+    "text": """
+<p><img src="../_static/favicon.svg" alt="../_images/0123abcd.png">
+<img src="../_static/favicon.svg"> <img src="../_static/favicon.svg" alt="plot.png">
+<img src="../_static/favicon.svg" alt="A blue square with a white wave."></p>
+<p>The loss $E = -\\log p$ is small.</p>
+<p>See {eq}`eq-loss` for the loss.</p>
+""",
+    "axe": """
+<p><button aria-label="Close">Open the menu</button></p>
+<p style="color: #aaaaaa; background: #ffffff">Faint grey text on white.</p>
+<p class="dark-only">Readable in light mode, dark grey on black in dark mode.</p>
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def bad_pages(broken_books: dict[str, Path]) -> Path:
+    """Hand-written pages beside the throw-away book's own (so its MathJax serves them)."""
+    html = broken_books["local"]
+    for name, body in _BAD_BODIES.items():
+        page = _BAD_PAGE.format(title=f"Bad {name}", body=body)
+        (html / "chapters" / f"bad-{name}.html").write_text(page, encoding="utf-8")
+    return html
+
+
+@pytest.fixture(scope="module")
+def bad_reports(browser: Browser, bad_pages: Path) -> dict[str, list[str]]:
+    """The reader checks' problems on each bad page and on the throw-away book's sound intro."""
+    found = {}
+    with serve(bad_pages) as base_url:
+        for page in ["intro", *(f"chapters/bad-{name}" for name in _BAD_BODIES)]:
+            desktop = read_page(browser, base_url, page, None)
+            problems, _ = reader_checks.phone(browser, f"{base_url}{page}.html", page)
+            found[page] = desktop["problems"] + problems
+        favicon = check_page(browser, base_url, bad_pages, "chapters/bad-text")
+        found["favicon"] = favicon.problems
+    return found
+
+
+def test_a_sound_page_reads_well_everywhere(bad_reports: dict[str, list[str]]) -> None:
+    """The throw-away book's intro (the project's theme, templates and stylesheet) passes."""
+    assert bad_reports["intro"] == []
+
+
+def test_a_clipped_inline_formula_fails(bad_reports: dict[str, list[str]]) -> None:
+    problems = bad_reports["chapters/bad-layout"]
+    assert any(p.startswith("desktop: inline formula clipped by") for p in problems), problems
+    assert any(p.startswith("phone: inline formula clipped by") for p in problems), problems
+
+
+def test_a_formula_scrolling_with_no_sign_of_more_fails_on_a_phone(
+    bad_reports: dict[str, list[str]],
+) -> None:
+    problems = bad_reports["chapters/bad-layout"]
+    assert any("display formula scrolls" in p and "no sign of more" in p for p in problems)
+    assert not any(p.startswith("desktop: display formula") for p in problems), problems
+
+
+def test_a_formula_or_code_in_a_scroll_box_is_cut_on_paper(
+    bad_reports: dict[str, list[str]],
+) -> None:
+    problems = bad_reports["chapters/bad-layout"]
+    assert any(p.startswith("print: display formula cut by") for p in problems), problems
+    assert any(p.startswith("print: text cut by") and "<pre" in p for p in problems), problems
+
+
+def test_a_page_wider_than_the_phone_fails(bad_reports: dict[str, list[str]]) -> None:
+    problems = bad_reports["chapters/bad-layout"]
+    assert any(p.startswith("phone: page is") and "the phone 390 px" in p for p in problems)
+
+
+def test_images_without_real_alt_text_fail(bad_reports: dict[str, list[str]]) -> None:
+    problems = [p for p in bad_reports["chapters/bad-text"] if "alt text" in p]
+    assert len(problems) == 3, problems  # a path, none, a file name; not the real description
+    assert any('alt="../_images/0123abcd.png"' in p for p in problems)
+    assert any('alt="plot.png"' in p for p in problems)
+
+
+def test_raw_dollars_and_myst_markup_fail(bad_reports: dict[str, list[str]]) -> None:
+    problems = bad_reports["chapters/bad-text"]
+    assert "desktop: raw $ in the text: The loss $E = -\\log p$ is small." in problems, problems
+    assert any(p.startswith("desktop: MyST markup in the text: See {eq}") for p in problems)
+
+
+def test_axe_finds_a_name_mismatch_and_low_contrast_in_each_mode(
+    bad_reports: dict[str, list[str]],
+) -> None:
+    problems = bad_reports["chapters/bad-axe"]
+    light = [p for p in problems if p.startswith("axe (light)")]
+    dark = [p for p in problems if p.startswith("axe (dark)")]
+    assert any("label-content-name-mismatch (serious)" in p for p in light), problems
+    assert any("color-contrast (serious) on 1 element(s)" in p for p in light), problems
+    assert not any(".dark-only" in p for p in light), problems
+    assert any("color-contrast (serious)" in p and ".dark-only" in p for p in dark), problems
+
+
+def test_a_page_without_a_favicon_fails(bad_reports: dict[str, list[str]]) -> None:
+    assert any(p.startswith("chapters/bad-text: no favicon") for p in bad_reports["favicon"])

@@ -157,3 +157,35 @@ def test_a_stated_result_is_recorded_as_stated_not_proved():
         "stated: Gershgorin's circle theorem (Horn & Johnson, Matrix Analysis, 6.1.1)",
     )
     assert "1 stated" in rec.forms()
+
+
+def test_iff_steps_rearrange_or_divide_by_a_nonzero_factor():
+    mean = sp.Sum(yhat[k] * v[k], (k, 1, n))
+    d = (
+        Derivation("zero_term", sp.Eq(yhat[i] * (v[i] - mean) ** 2, 0), indices=[i])
+        .step(sp.Eq(v[i] - mean, 0), r"$\hat y_i > 0$; a square is 0 only at 0", rel="iff",
+              by=sym.Factor(yhat[i], 2))
+        .step(sp.Eq(v[i], mean), "rearrange", rel="iff")
+    )  # fmt: skip
+    rec = d.check()
+    assert rec.relation == "⟺" and rec.n_general == 2 and rec.n_concrete == 2
+    assert r"&\iff v_{i} = \sum_{k=1}^{n}" in d.latex()
+    scaled = Derivation("scaled", sp.Eq(2 * x, 2), sizes=()).step(
+        sp.Eq(x, 1), "divide by 2", rel="iff", by=sym.Factor(2)
+    )
+    assert scaled.check().relation == "⟺"
+
+
+def test_a_wrong_iff_step_fails():
+    squared = Derivation("squared", sp.Eq(x**2, 1), sizes=()).step(
+        sp.Eq(x, 1), "take the square root (loses x = -1)", rel="iff"
+    )
+    assert squared.try_check().step == 1
+    unknown = Derivation("unknown", sp.Eq(y[i] * v[i], 0), indices=[i]).step(
+        sp.Eq(v[i], 0), "divide by y_i", rel="iff", by=sym.Factor(y[i])
+    )
+    assert "not known to be nonzero" in unknown.try_check().problem
+    with pytest.raises(ValueError, match="iff"):
+        Derivation("mixed", sp.Eq(x, 1), sizes=()).step(sp.Eq(x - 1, 0), "", rel="iff").step(
+            0, "", rel=">=", by=1
+        )

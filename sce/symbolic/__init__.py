@@ -24,6 +24,10 @@ conditions (:mod:`sce.symbolic.lemmas`)::
     d.step(0, "a weighted sum of squares", rel=">=",
            by=sp.Sum(yhat[i] * square(v[i] - mean), (i, 1, n)))
 
+The record of that check says when equality holds (every squared term with a positive weight
+is 0); steps with ``rel="iff"`` between equations (``by=Factor(u, p)`` for a factor known to be
+nonzero) rewrite such a condition, and a cited result is a step ``by=Stated(name, source)``.
+
 **Convention for chapters.** A code cell that builds and checks a derivation carries the cell
 tag ``derivation``. Executing, in order, only the cells tagged ``derivation`` of one chapter in a
 fresh namespace must work, so the first derivation cell of a chapter does its own imports, and a
@@ -127,8 +131,9 @@ from sce.symbolic.concrete import (
 )
 from sce.symbolic.engine import Derivation, Step
 from sce.symbolic.errors import DerivationError, Failure, readable
+from sce.symbolic.indexed import indexed_base
 from sce.symbolic.labels import derived, labels, stated
-from sce.symbolic.lemmas import Monotone, Stated, log_gap, sign_of, square
+from sce.symbolic.lemmas import Factor, Monotone, Stated, log_gap, sign_of, square
 from sce.symbolic.printing import latex
 from sce.symbolic.records import (
     ChapterRecord,
@@ -182,6 +187,7 @@ __all__ = [
     "E",
     "E_eps",
     "E_row",
+    "Factor",
     "Failure",
     "L",
     "L_batch",
@@ -228,6 +234,7 @@ __all__ = [
     "hessian",
     "hessian_n",
     "i",
+    "indexed_base",
     "j",
     "jacobian",
     "jacobian_n",

@@ -22,11 +22,13 @@ from sce.symbolic.errors import DerivationError, Failure
 from sce.symbolic.proof import _Prover
 from sce.symbolic.records import CheckRecord, StepRecord, _register, _register_failure
 from sce.symbolic.symbols import CONCRETE_SIZES, DEFINITIONS, Definitions, n
+from sce.symbolic.typeset import _Entry
 
 Expr = sp.Basic
 
 #: Accepted spellings of a step's relation → the canonical one.
 RELATIONS = {"=": "=", "==": "=", "<=": "≤", "≤": "≤", ">=": "≥", "≥": "≥", "<": "<", ">": ">"}
+RELATIONS |= {"iff": "⟺", "<=>": "⟺", "⟺": "⟺"}
 
 
 def _chain_relation(relations: Sequence[str]) -> str:
@@ -34,6 +36,10 @@ def _chain_relation(relations: Sequence[str]) -> str:
     rels = set(relations) - {"="}
     if not rels:
         return "="
+    if "⟺" in rels:
+        if set(relations) != {"⟺"}:
+            raise ValueError("a chain of equivalences (iff) cannot mix in other steps")
+        return "⟺"
     if rels <= {"≤", "<"}:
         return "<" if "<" in rels else "≤"
     if rels <= {"≥", ">"}:
@@ -168,8 +174,11 @@ class Derivation(_Prover):
         general : bool or str
             False, or a string saying why: do not attempt the general form for this step (the
             string is the reason the record page shows).
-        rel : {"=", "<=", ">=", "<", ">"}
+        rel : {"=", "<=", ">=", "<", ">", "iff"}
             How `expr` relates to the previous expression (``"≤"``/``"≥"`` also accepted).
+            ``"iff"``: both are equations (``sp.Eq``) and each holds exactly when the other
+            does; proved by showing one difference (left − right) is ± the other, or, with
+            ``by=Factor(u, p)``, u times the other's p-th power with u known to be nonzero.
         by : lemma, optional
             Required for an inequality: a certificate (an expression built from
             :func:`~sce.symbolic.square`, :func:`~sce.symbolic.log_gap`, ... with weights known
@@ -199,7 +208,7 @@ class Derivation(_Prover):
         if rel not in RELATIONS:
             raise ValueError(f"rel: {rel!r} is not one of {sorted(set(RELATIONS))}")
         rel = RELATIONS[rel]
-        if rel != "=" and by is None:
+        if rel not in ("=", "⟺") and by is None:
             raise ValueError("rel: an inequality step needs a lemma (by=...)")
         _chain_relation([*(s.rel for s in self.steps), rel])
         reason = general if isinstance(general, str) else ""
@@ -273,6 +282,16 @@ class Derivation(_Prover):
                 )
                 continue
             used: tuple[str, ...] = ()
+            if st.rel == "⟺":
+                out = self._prove_iff(number, st, assumptions)
+                if isinstance(out, Failure):
+                    return out
+                method, proved, count, used = out
+                records.append(
+                    StepRecord(number, st.why, method, proved, count, names, st.rel, used, None,
+                               "" if method else "the general-form zero test leaves a residual")
+                )  # fmt: skip
+                continue
             if st.rel == "=" and st.by is None:
                 pairs = [(old, new)]
             else:
@@ -296,12 +315,16 @@ class Derivation(_Prover):
                     general_method = "cancel"
             reason = st.reason
             if general_method is None and not reason:
-                is_matrix = any(isinstance(e, sp.MatrixExpr | sp.MatrixBase) for e in (old, new))
-                reason = (
-                    "a matrix identity, checked entry by entry for each size"
-                    if is_matrix
-                    else "the general-form zero test leaves a residual"
+                is_matrix = any(
+                    isinstance(e, sp.MatrixExpr | sp.MatrixBase) or e.has(_Entry)
+                    for e in (old, new)
                 )
+                if is_matrix:
+                    reason = "a matrix identity, checked entry by entry for each size"
+                elif not st.general:
+                    reason = "not attempted in general form"
+                else:
+                    reason = "the general-form zero test leaves a residual"
             records.append(
                 StepRecord(
                     number, st.why, general_method, proved, checks, names, st.rel, used, None,
@@ -318,6 +341,24 @@ class Derivation(_Prover):
             self.relation,
             tuple(equality) if self.relation != "=" else (),
         )
+
+    def _prove_iff(
+        self, number: int, st: Step, assumptions: tuple[Assumption, ...]
+    ) -> tuple[str | None, tuple[str, ...], int, tuple[str, ...]] | Failure:
+        """An equivalence of two equations: one difference is a nonzero multiple of the other."""
+        old, new = self.expressions()[number - 1 : number + 1]
+        plan = _lemmas.plan_iff(st.by, old, new, _lemmas._facts(assumptions))
+        if isinstance(plan, str):
+            return Failure(self, number, st.why, sp.Integer(0), "", None, problem=plan)
+        alternatives, used = plan
+        first: Failure | None = None
+        for a, b in alternatives:
+            out = self._prove_equal(a, b, number, st, assumptions)
+            if not isinstance(out, Failure):
+                return (*out, used)
+            first = first or out
+        assert first is not None
+        return first
 
     def check(self) -> CheckRecord:
         """Prove every step; cached, so a second call is free. Registers the record.
@@ -464,7 +505,7 @@ class Derivation(_Prover):
         if not 1 <= number <= len(self.steps):
             raise IndexError(f"step {number} not in 1..{len(self.steps)}")
         rel = _chain_relation([s.rel for s in self.steps[:number]])
-        cls = {"=": sp.Eq, "≤": sp.Le, "≥": sp.Ge, "<": sp.Lt, ">": sp.Gt}[rel]
+        cls = {"=": sp.Eq, "≤": sp.Le, "≥": sp.Ge, "<": sp.Lt, ">": sp.Gt, "⟺": sp.Equivalent}[rel]
         return cls(self.lhs, self.steps[number - 1].expr, evaluate=False)
 
     def __repr__(self) -> str:

@@ -168,6 +168,9 @@ class Failure:
             return self.derivation.general_form
         return self.where.replace("=", " = ")
 
+    def __repr__(self) -> str:
+        return f"<Failure of {self.derivation.name!r} at step {self.step}>"
+
     def __str__(self) -> str:
         head = f"{self.derivation.name}: step {self.step} ({self.why!r}) does not follow from "
         head += f"step {self.step - 1}"

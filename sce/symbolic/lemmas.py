@@ -421,3 +421,76 @@ def _plan_monotone(
     if implied not in allowed[rel]:
         return f"the inner derivation gives {implied}, not {rel}"
     return [(by.f(a), old), (by.f(b), new)], (by.label,), list(rec.equality)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """For an ``iff`` step: left − right of the previous equation is u (new left − right)^p.
+
+    With u known to be nonzero (from the signs of the symbols or a sign assumption) and p a
+    positive integer, the two equations hold for exactly the same values.
+
+    Attributes
+    ----------
+    u : sympy.Expr
+    p : int
+
+    Examples
+    --------
+    >>> Factor(2).label
+    'a nonzero factor, a power is 0 only at 0'
+    """
+
+    u: Any
+    p: int = 1
+
+    @property
+    def label(self) -> str:
+        """How the record page names it."""
+        return "a nonzero factor, a power is 0 only at 0"
+
+
+def _difference(eq: Any) -> Expr | None:
+    if isinstance(eq, sp.Equality):
+        return eq.lhs - eq.rhs
+    return None
+
+
+def plan_iff(
+    by: Any, old: Expr, new: Expr, facts: Mapping[Any, str]
+) -> str | tuple[list[tuple[Expr, Expr]], tuple[str, ...]]:
+    """Alternatives (pairs proved equal) for an equivalence step, or the problem.
+
+    Parameters
+    ----------
+    by : None or Factor
+    old, new : sympy.Eq
+    facts : mapping
+
+    Returns
+    -------
+    str or tuple
+
+    Raises
+    ------
+    None
+
+    Examples
+    --------
+    >>> x = sp.Symbol("x", real=True)
+    >>> plan_iff(None, sp.Eq(2 * x, 2), sp.Eq(x, 1), {})[1]
+    ()
+    """
+    d_old, d_new = _difference(old), _difference(new)
+    if d_old is None or d_new is None:
+        return "both sides of an iff step must be equations (sp.Eq)"
+    if by is None:
+        return [(d_old, d_new), (d_old, -d_new)], ()
+    if isinstance(by, Factor):
+        u = sp.sympify(by.u)
+        if not (sign_of(u, facts) == "positive" or sign_of(-u, facts) == "positive"):
+            return f"the factor ${latex(u)}$ is not known to be nonzero"
+        if int(by.p) != by.p or by.p < 1:
+            return f"the power {by.p} is not a positive integer"
+        return [(d_old, u * d_new**by.p)], (by.label,)
+    return "an iff step takes no lemma, or a Factor"

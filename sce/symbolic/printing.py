@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import _coeff_isneg
 from sympy.printing.latex import LatexPrinter
 
 Expr = sp.Basic
@@ -33,23 +32,40 @@ class _Printer(LatexPrinter):
             terms = list(expr.args)
         else:
             terms = list(self._as_ordered_terms(expr, order=order))
-            if _coeff_isneg(terms[0]):
-                first = next((t for t in terms if not _coeff_isneg(t)), None)
-                if first is not None:
-                    terms.remove(first)
-                    terms.insert(0, first)
-        tex = ""
-        for pos, term in enumerate(terms):
+        texts = []
+        for term in terms:
             term_tex = self._print(term)
             if self._needs_add_brackets(term):
                 term_tex = rf"\left({term_tex}\right)"
-            if pos == 0:
-                tex = term_tex
-            elif term_tex.startswith("-"):
+            texts.append(term_tex)
+        written = expr in _ORDERED or any(a in _ORDERED for a in terms)
+        if not written and texts[0].startswith("-"):  # start with a positive term
+            first = next((pos for pos, s in enumerate(texts) if not s.startswith("-")), None)
+            if first is not None:
+                texts.insert(0, texts.pop(first))
+        tex = texts[0]
+        for term_tex in texts[1:]:
+            if term_tex.startswith("-"):
                 tex += " - " + term_tex[1:].lstrip()
             else:
                 tex += " + " + term_tex
         return tex
+
+    def _print_Sum(self, expr: sp.Sum) -> str:
+        body = expr.function
+        if self._print(body).startswith("-"):  # Σ (−f) is shown as −Σ f
+            if body in _ORDERED:
+                first, *rest = body.args
+                factors = rest if first == -1 else [-first, *rest]
+                if len(factors) > 1:
+                    new = sp.Mul(*factors, evaluate=False)
+                    _ORDERED.add(new)
+                else:
+                    new = factors[0]
+            else:
+                new = -body
+            return "- " + super()._print_Sum(sp.Sum(new, *expr.limits))
+        return super()._print_Sum(expr)
 
     def _needs_mul_brackets(self, expr: Any, first: bool = False, last: bool = False) -> bool:
         # a power brackets its own base: (v_i - m)^2 needs no second pair of brackets

@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from sce.symbolic.errors import Failure
 
 #: LaTeX of each relation between consecutive steps.
-REL_LATEX = {"=": "=", "≤": r"\le", "≥": r"\ge", "<": "<", ">": ">"}
+REL_LATEX = {"=": "=", "≤": r"\le", "≥": r"\ge", "<": "<", ">": ">", "⟺": r"\iff"}
 _NOT = {"=": r"\neq", "≤": r"\not\le", "≥": r"\not\ge", "<": r"\not<", ">": r"\not>"}
+_NOT["⟺"] = r"\not\iff"
 
 
 #: Rendered characters (roughly) beyond which the left side gets a line of its own.
