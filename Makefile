@@ -56,9 +56,13 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: the benchmark and accuracy scripts (they print ratios and write benchmarks/results/)
+## bench: the benchmark and accuracy scripts (they print ratios and write benchmarks/results/);
+## first installs PyTorch's CPU build (benchmarks/requirements.txt) into .venv, to time it too
 bench: setup
-	$(BIN)/python benchmarks/bench_cross_entropy.py
+	@echo "make bench: installing PyTorch (CPU build, benchmarks/requirements.txt) into $(VENV);"
+	@echo "            it is a peer to compare with, not a dependency of the book"
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench_cross_entropy.py
 	$(BIN)/python benchmarks/accuracy.py
 
 clean:

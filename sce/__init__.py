@@ -5,6 +5,8 @@ from sce.calibration import expected_calibration_error, fit_temperature
 from sce.linear_cross_entropy import linear_cross_entropy, linear_cross_entropy_and_grad
 from sce.numeric import (
     binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_and_grad,
+    binary_cross_entropy_with_logits_grad,
     cross_entropy,
     cross_entropy_and_grad,
     cross_entropy_grad,
@@ -20,6 +22,8 @@ from sce.numeric import (
 
 __all__ = [
     "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_and_grad",
+    "binary_cross_entropy_with_logits_grad",
     "cross_entropy",
     "cross_entropy_and_grad",
     "cross_entropy_grad",

@@ -72,7 +72,7 @@ def expected_calibration_error(
     Returns
     -------
     float
-        Σ_m |B_m|/N · |acc(B_m) − conf(B_m)|, in [0, 1]; empty bins contribute nothing. The
+        ``Σ_m |B_m|/N · |acc(B_m) − conf(B_m)|``, in [0, 1]; empty bins contribute nothing. The
         prediction is the argmax of a row (the first one on ties) and its confidence the row's
         maximum.
 
@@ -87,7 +87,7 @@ def expected_calibration_error(
     Examples
     --------
     Two samples predicted with confidence 0.9, one right and one wrong: the bin (0.8, 0.9]
-    holds both, with accuracy 0.5, so the error is |0.5 − 0.9| = 0.4.
+    holds both, with accuracy 0.5, so the error is ``|0.5 − 0.9| = 0.4``.
 
     >>> p = [[0.9, 0.1], [0.1, 0.9]]
     >>> round(expected_calibration_error(p, [0, 0], n_bins=10), 12)

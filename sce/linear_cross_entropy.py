@@ -121,7 +121,7 @@ def linear_cross_entropy(
     weight, ignore_index, reduction, label_smoothing
         As :func:`sce.cross_entropy` (PyTorch's meanings).
     chunk_size : int, optional
-        Rows per block; default: as many as fit :data:`DEFAULT_BLOCK_BYTES` of logits.
+        Rows per block; default: as many as fit ``DEFAULT_BLOCK_BYTES`` (8 MiB) of logits.
 
     Returns
     -------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -128,3 +129,35 @@ def test_a_failing_cell_fails_the_build(tmp_path: Path) -> None:
     process = build_book(tmp_path)
     assert process.returncode != 0
     assert "ZeroDivisionError" in process.stdout + process.stderr
+
+
+def _public_functions() -> set[str]:
+    import inspect
+
+    import sce
+    import sce.benchmark_results
+
+    names = {f"sce.{n}" for n in sce.__all__ if inspect.isfunction(getattr(sce, n))}
+    names |= {f"sce.gradcheck.{n}" for n in sce.gradcheck.__all__}
+    names |= {f"sce.benchmark_results.{n}" for n in sce.benchmark_results.__all__}
+    return names
+
+
+def test_the_api_page_lists_every_public_function() -> None:
+    text = (ROOT / "api.md").read_text()
+    listed = set(re.findall(r"^\.\. autofunction:: (\S+)$", text, flags=re.M))
+    assert listed == _public_functions()
+
+
+def test_the_api_page_check_catches_a_missing_function() -> None:
+    text = (ROOT / "api.md").read_text().replace(".. autofunction:: sce.one_hot\n", "")
+    listed = set(re.findall(r"^\.\. autofunction:: (\S+)$", text, flags=re.M))
+    assert _public_functions() - listed == {"sce.one_hot"}
+
+
+def test_the_built_api_page_documents_every_public_function(book: Book) -> None:
+    page = (book.html / "api.html").read_text()
+    missing = [name for name in sorted(_public_functions()) if f'id="{name}"' not in page]
+    assert not missing
+    # each entry carries its docstring's sections, not only a signature
+    assert page.count("Raises") >= len(_public_functions())

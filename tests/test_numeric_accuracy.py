@@ -118,7 +118,7 @@ MARGINS_32 = [0, 0.5, 1, 2, 5, 10, 16, 17, 20, 30, 40, 60, 80, 87, 100]
 def kernel(request, monkeypatch):
     """Run a test through the transposed kernel for few classes and through the row kernel."""
     if request.param == "wide":
-        monkeypatch.setattr(sce.numeric, "_NARROW_CLASSES", 0)
+        monkeypatch.setattr(sce.numeric._fused, "_NARROW_CLASSES", 0)
     return request.param
 
 
