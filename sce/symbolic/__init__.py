@@ -68,7 +68,7 @@ from sce.symbolic.concrete import (
     vector,
 )
 from sce.symbolic.engine import Derivation, Step
-from sce.symbolic.entries import indexed, matrix_entry
+from sce.symbolic.entries import matrix_entry
 from sce.symbolic.errors import DerivationError, Failure, readable
 from sce.symbolic.indexed import indexed_base
 from sce.symbolic.labels import derived, labels, stated
@@ -145,7 +145,6 @@ __all__ = [
     "hessian",
     "hessian_n",
     "i",
-    "indexed",
     "indexed_base",
     "j",
     "jacobian",

@@ -5,9 +5,9 @@ matrix algebra gives the entry of a matrix expression of symbolic shape (``Matri
 size N × D) as a sum over a 0-based dummy index; :func:`matrix_entry` rewrites it in the
 book's index form (1-based ``IndexedBase`` entries, sums from 1 to N, Kronecker deltas), which
 the checker proves in general form. A chapter names the entry with an indexed object from
-:func:`indexed` and gives the checker its definition::
+``sce.symbolic.indexed_base`` and gives the checker its definition::
 
-    G = indexed(r"\left(X^{T} \left(P - Y\right)\right)", real=True)
+    G = indexed_base(r"\left(X^{T} \left(P - Y\right)\right)", real=True)
     definitions = {G: lambda d, c: matrix_entry(Xm.T * (Pm - Ym), d, c, {"X": X, ...})}
 
 so that a step ``= G[d, c] / N`` is proved for general N, D, C and for every concrete size.
@@ -21,40 +21,7 @@ from typing import Any
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from sce.symbolic.symbols import _base
-
-__all__ = ["indexed", "matrix_entry"]
-
-
-def indexed(name: str, **assumptions: bool) -> sp.IndexedBase:
-    r"""An indexed object the checker can unfold for concrete sizes, e.g. ``X[s, d]``.
-
-    Parameters
-    ----------
-    name : str
-        Its LaTeX name (printed before the subscript: ``X_{sd}``).
-    **assumptions : bool
-        SymPy assumptions on every entry (``real=True``, ``positive=True``).
-
-    Returns
-    -------
-    sympy.IndexedBase
-
-    Raises
-    ------
-    TypeError
-        If `name` is not a string.
-
-    Examples
-    --------
-    >>> from sce.symbolic import latex
-    >>> s, d = sp.symbols("s d", integer=True, positive=True)
-    >>> latex(indexed("X", real=True)[s, d])
-    'X_{sd}'
-    """
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a str, not {type(name).__name__}")
-    return _base(name, **assumptions)
+__all__ = ["matrix_entry"]
 
 
 def matrix_entry(
@@ -96,7 +63,8 @@ def matrix_entry(
     >>> N, D, C = sp.symbols("N D C", integer=True, positive=True)
     >>> d, c = sp.symbols("d c", integer=True, positive=True)
     >>> Xm, Pm = sp.MatrixSymbol("X", N, D), sp.MatrixSymbol("P", N, C)
-    >>> bases = {"X": indexed("X", real=True), "P": indexed("P", real=True)}
+    >>> from sce.symbolic.indexed import indexed_base
+    >>> bases = {"X": indexed_base("X", real=True), "P": indexed_base("P", real=True)}
     >>> latex(matrix_entry(Xm.T * Pm, d, c, bases))
     '\\sum_{s=1}^{N} P_{sc} X_{sd}'
 
@@ -104,7 +72,7 @@ def matrix_entry(
     matrix product for any size, and reject a wrong one (here the indices swapped):
 
     >>> from sce.symbolic import Derivation
-    >>> G = indexed(r"\left(X^{T} P\right)", real=True)
+    >>> G = indexed_base(r"\left(X^{T} P\right)", real=True)
     >>> X, P, s = bases["X"], bases["P"], sp.Symbol("s", integer=True, positive=True)
     >>> def demo(name, summand):
     ...     return Derivation(
