@@ -2,7 +2,7 @@
 
 Softmax, log-softmax, cross-entropy, the Jacobian, the gradient and the Hessian written with
 ``IndexedBase``, ``Sum`` and ``KroneckerDelta`` over indices running from 1 to n, and
-:data:`DEFINITIONS`, what the checker unfolds (ŷ_i = softmax(z)_i, E = −Σ y_i log ŷ_i, J, H).
+:data:`DEFINITIONS`, what the checker unfolds (ŷ_i = softmax(z)_i, ℓ = −Σ y_i log ŷ_i, J, H).
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ z = _base("z", real=True)
 y = _base("y", real=True)
 yhat = _base(r"\hat{y}", positive=True)
 v = _base("v", real=True)
-#: Cross-entropy E = −Σ_i y_i log ŷ_i, and a logit shift c.
-E = sp.Symbol("E", real=True)
+#: The loss of one sample, ℓ = −Σ_i y_i log ŷ_i (the blog post writes E), and a logit shift c.
+ell = sp.Symbol("ell", real=True)
+#: The post's name for ℓ: the same symbol (it prints as ℓ).
+E = ell
 c = sp.Symbol("c", real=True)
 #: Concrete sizes used by default: n = 2..6.
 CONCRETE_SIZES: tuple[int, ...] = (2, 3, 4, 5, 6)
@@ -115,7 +117,7 @@ def log_softmax_n(index: sp.Symbol = i, *, dummy: sp.Symbol = k) -> sp.Expr:
 
 
 def cross_entropy_n(form: str = "yhat", *, index: sp.Symbol = i) -> sp.Expr:
-    r"""Cross-entropy E in general-n form.
+    r"""Cross-entropy ℓ in general-n form.
 
     Parameters
     ----------
@@ -173,7 +175,7 @@ def jacobian_n(row: sp.Symbol = i, col: sp.Symbol = j) -> sp.Expr:
 
 
 def gradient_n(normalized: bool = False, *, index: sp.Symbol = j) -> sp.Expr:
-    r"""The gradient ∂E/∂z_index in general-n form.
+    r"""The gradient ∂ℓ/∂z_index in general-n form.
 
     Proved by :func:`cross_entropy_gradient`.
 
@@ -206,7 +208,7 @@ def gradient_n(normalized: bool = False, *, index: sp.Symbol = j) -> sp.Expr:
 
 
 def hessian_n(normalized: bool = False, *, row: sp.Symbol = j, col: sp.Symbol = k) -> sp.Expr:
-    r"""The Hessian ∂²E/∂z_col∂z_row in general-n form.
+    r"""The Hessian ∂²ℓ/∂z_col∂z_row in general-n form.
 
     Proved by :func:`cross_entropy_hessian`.
 
@@ -243,11 +245,11 @@ def hessian_n(normalized: bool = False, *, row: sp.Symbol = j, col: sp.Symbol = 
 
 Definitions = Mapping[Any, Any]
 
-#: The default definitions: ŷ_i = softmax(z)_i, E = −Σ y_i log ŷ_i, J = [∂ŷ_i/∂z_j] and
-#: H = [∂²E/∂z_j∂z_k] (matrix symbols, concrete sizes only).
+#: The default definitions: ŷ_i = softmax(z)_i, ℓ = −Σ y_i log ŷ_i, J = [∂ŷ_i/∂z_j] and
+#: H = [∂²ℓ/∂z_j∂z_k] (matrix symbols, concrete sizes only).
 DEFINITIONS: dict[Any, Any] = {
     yhat: lambda a: softmax_n(a, dummy=_m if a != _m else _q),
-    E: lambda: -sp.Sum(y[_q] * sp.log(yhat[_q]), (_q, 1, n)),
+    ell: lambda: -sp.Sum(y[_q] * sp.log(yhat[_q]), (_q, 1, n)),
     "J": lambda size: sp.Matrix(size, size, lambda r, s: sp.Derivative(yhat[r + 1], z[s + 1])),
-    "H": lambda size: sp.Matrix(size, size, lambda r, s: sp.Derivative(E, z[r + 1], z[s + 1])),
+    "H": lambda size: sp.Matrix(size, size, lambda r, s: sp.Derivative(ell, z[r + 1], z[s + 1])),
 }
