@@ -70,7 +70,8 @@ class Claim:
     support: str
 
 
-_CLAIMS: list[Claim] = []
+#: Keyed by text: running a cell again (in JupyterLab) replaces its claims, never doubles them.
+_CLAIMS: dict[str, Claim] = {}
 
 
 def _check_text(text: Any) -> str:
@@ -154,12 +155,12 @@ def claim(
         if not isinstance(source, str) or not source.strip():
             raise ValueError(f"source for {text!r} must name where it comes from")
         item = Claim(text, "stated", " ".join(source.split()))
-    _CLAIMS.append(item)
+    _CLAIMS[text] = item
 
 
 def claims() -> list[Claim]:
     """The claims registered since the last :func:`clear_claims`, in order."""
-    return list(_CLAIMS)
+    return list(_CLAIMS.values())
 
 
 def clear_claims() -> None:
@@ -202,7 +203,7 @@ class ClaimsSummary:
 
 def claims_summary() -> ClaimsSummary:
     """The claims registered so far, for the chapter's last cell (tagged ``claims``)."""
-    return ClaimsSummary(_CLAIMS)
+    return ClaimsSummary(claims())
 
 
 def read_chapter_claims(path: str | Path) -> list[Claim]:

@@ -37,6 +37,12 @@ def test_each_kind_is_recorded_in_order():
     assert str(claims_summary()) == "claims: 1 derived, 1 computed, 1 stated"
 
 
+def test_running_a_cell_again_does_not_count_its_claims_twice():
+    for _ in range(2):
+        claim("exp(0) = 1", holds=bool(np.exp(0.0) == 1.0))
+    assert len(claims()) == 1
+
+
 def test_a_false_condition_fails_the_cell():
     with pytest.raises(ClaimError, match="does not hold"):
         claim("exp is negative", holds=np.exp(np.arange(3.0)) < 0)
