@@ -3,7 +3,8 @@
 The page ``notation.md`` lists every symbol of the book with its one meaning. This test scans the
 Markdown of every chapter (math between ``$`` signs, outside code spans and outside quotations of
 the blog post, which keep its own notation) for the uses the page rules out: C as a class count,
-ε (or ϵ) for machine epsilon, E for the loss, x for the binary logit, m for a margin.
+ε (or ϵ) for machine epsilon, E for the loss, x for the binary logit, m for a margin, λ for the
+weight of a penalty.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ RULES = [
 ]
 #: The margin written m, in the prose.
 MARGIN_M = re.compile(r"margin,?\s*\$?m\b")
+#: λ for the weight of a penalty (λ is an eigenvalue; the penalty's weight is γ).
+PENALTY_LAMBDA = re.compile(
+    r"(penalt|regulari|L2|weight decay)[^.]{0,80}(?<!write \$)\\lambda", re.IGNORECASE
+)
 #: ε for machine epsilon, in the prose (not only in math).
 MACHINE_EPS = re.compile(
     r"machine epsilon[^.$]{0,30}\$\\(var)?epsilon|\\(var)?epsilon_\{?\\?(mathrm|text)?\{?mach",
@@ -47,6 +52,8 @@ def violations(markdown: str) -> list[str]:
             continue
         if MACHINE_EPS.search(line):
             found.append(f"ε for machine epsilon (write eps): {line.strip()[:80]}")
+        if PENALTY_LAMBDA.search(line):
+            found.append(f"λ for a penalty's weight (write γ): {line.strip()[:80]}")
         if MARGIN_M.search(line):
             found.append(f"the margin written m (write Δ): {line.strip()[:80]}")
         for m in MATH.finditer(line):
@@ -81,6 +88,7 @@ def test_the_notation_page_and_intro_keep_it_too():
         "its gradient $\\sigma(x) - y$",
         "machine epsilon, $\\varepsilon = 2^{-52}$",
         "with margin m the probability is",
+        "an L2 penalty $\\frac{\\lambda}{2} \\lVert W \\rVert^2$",
     ],
 )
 def test_the_check_catches_each_ruled_out_use(bad):
