@@ -154,7 +154,7 @@ def prediction_vs_truth(
     ax.text(
         0.02,
         0.95,
-        f"cross-entropy E = {loss:.3f}",
+        f"cross-entropy $\\ell$ = {loss:.3f}",
         transform=ax.transAxes,
         va="top",
         fontsize=11,
@@ -162,7 +162,7 @@ def prediction_vs_truth(
     )
     default = (
         f"{title}: bar chart of the label y ({numbers(y, 'g')}) beside the prediction ŷ "
-        f"({numbers(p)}) for classes {listing(names)}; the cross-entropy is E = {loss:.3f}."
+        f"({numbers(p)}) for classes {listing(names)}; the cross-entropy is ℓ = {loss:.3f}."
     )
     return with_alt(fig, alt, default)
 
