@@ -129,3 +129,24 @@ def test_normalising_twice_gives_the_same_form():
     once = _normalize_sums(e)
     assert _normalize_sums(once) == once
     assert _normalize_sums(e.xreplace({s: a, c: b})) == once  # independent of the index names
+
+
+def test_a_free_index_lies_in_its_range_after_a_delta_is_summed_out():
+    x = indexed_base("x", real=True)
+    r = sp.Symbol("r", integer=True, positive=True)
+    lhs = sp.Derivative(sp.Sum(x[s] ** 2, (s, 1, N)), x[r])
+    rec = Derivation("square_sum", lhs, indices={r: N}, sizes=()).step(2 * x[r], "δ_sr").check()
+    assert rec.n_general == 1
+    wrong = Derivation("square_sum_wrong", lhs, indices={r: N}, sizes=()).step(x[r], "(wrong)")
+    assert wrong.try_check() is not None
+
+
+def test_an_exponential_of_minus_a_sum_cancels_the_product_of_exponentials():
+    lhs = sp.exp(sp.Symbol("t", real=True) - sp.Sum(A[b, 1], (b, 1, D))) * sp.Product(
+        sp.exp(A[a, 1]), (a, 1, D)
+    )
+    t = sp.Symbol("t", real=True)
+    rec = Derivation("exp_minus_sum", lhs, sizes=()).step(sp.exp(t), "e^{-Σ} Π e = 1").check()
+    assert rec.n_general == 1
+    wrong = Derivation("exp_minus_sum_wrong", lhs, sizes=()).step(sp.exp(2 * t), "(wrong)")
+    assert wrong.try_check() is not None

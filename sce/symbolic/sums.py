@@ -8,7 +8,7 @@ the index of a sum is ``m_h``, where h is one more than the highest canonical in
 inside its body (``m_0`` for an innermost sum). Every index bound inside a body therefore has
 a lower level than the sum around it, and renaming never captures an index: in
 Σ_s Σ_c X_{sd} P_{sc} the two indices stay apart. The indices of products
-(e^{Σ_k a_k} = Π_k e^{a_k}) are renamed the same way.
+(e^{Σ_k a_k} = Π_k e^{a_k}, also for e^{−Σ_k a_k}) are renamed the same way.
 
 With ``interchange`` (a rewrite, e.g. the assumptions of a step) a nested sum whose ranges
 do not depend on each other is also written with its two sums swapped, Σ_c A(c) Σ_s B(s, c) =
@@ -172,6 +172,8 @@ def _normalize(expr: Expr, interchange: Rewrite) -> Expr:
         for var, lo, hi in expr.limits:  # innermost first
             body = _sum_over(body, var, lo, hi, interchange)
         return body
+    if isinstance(expr, sp.exp) and expr.args[0].has(sp.Sum):
+        return _exp_of_sums(expr.args[0], interchange)
     if isinstance(expr, sp.Product):
         body = _normalize(expr.function, interchange)
         limits: list[tuple[Any, Expr, Expr]] = []
@@ -183,3 +185,16 @@ def _normalize(expr: Expr, interchange: Rewrite) -> Expr:
     if not expr.args:
         return expr
     return expr.func(*[_normalize(a, interchange) for a in expr.args])
+
+
+def _exp_of_sums(arg: Expr, interchange: Rewrite) -> Expr:
+    """e^{a + k Σ_i f_i} → e^a (Π_i e^{f_i})^k for an integer k (e^{−Σ} cancels a Π)."""
+    products, other = [], []
+    for term in sp.Add.make_args(sp.expand(arg)):
+        coeff, rest = term.as_coeff_Mul()
+        if isinstance(rest, sp.Sum) and coeff.is_Integer:
+            products.append(sp.Product(sp.exp(rest.function), *rest.limits) ** coeff)
+        else:
+            other.append(term)
+    rest_exp = sp.exp(_normalize(sp.Add(*other), interchange))
+    return rest_exp * sp.Mul(*[_normalize(f, interchange) for f in products])
