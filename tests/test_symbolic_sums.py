@@ -150,3 +150,20 @@ def test_an_exponential_of_minus_a_sum_cancels_the_product_of_exponentials():
     assert rec.n_general == 1
     wrong = Derivation("exp_minus_sum_wrong", lhs, sizes=()).step(sp.exp(2 * t), "(wrong)")
     assert wrong.try_check() is not None
+
+
+def test_equal_components_takes_the_concrete_size_in_its_value():
+    # ℓ_s = log n for every s, so the mean over N samples is log n: for n = 3 the value is log 3
+    ell0 = indexed_base("l", real=True)
+    every = sym.equal_components(ell0, sp.log(sym.n))
+    assert every.concrete(ell0[1] + ell0[2], {N: 2, sym.n: 3}) == 2 * sp.log(3)
+    rec = (
+        Derivation("mean_log_n", sp.Sum(ell0[s], (s, 1, N)) / N, sizes=[{N: 2, sym.n: 3}],
+                   given=[every])  # fmt: skip
+        .step(sp.log(sym.n), "N equal terms")
+        .check()
+    )
+    assert rec.n_general == 1 and rec.n_concrete == 1
+    wrong = Derivation("mean_log_n_wrong", sp.Sum(ell0[s], (s, 1, N)) / N,
+                       sizes=[{N: 2, sym.n: 3}], given=[every])  # fmt: skip
+    assert wrong.step(sp.log(sym.n + 1), "(wrong)").try_check() is not None

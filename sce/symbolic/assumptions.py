@@ -317,7 +317,8 @@ SUM_Y_IS_ONE = sum_to_one()
 def equal_components(base: sp.IndexedBase, value: Any, name: str | None = None) -> Assumption:
     r"""The assumption base_i = value for every i (a vector proportional to the all-ones one).
 
-    General and concrete form: every component ``base[...]`` is replaced by `value`. Used to
+    General and concrete form: every component ``base[...]`` is replaced by `value` (for a
+    concrete size, with the size substituted in `value` too, e.g. log n → log 3). Used to
     check the "if" direction of an equality case, e.g. v = c·1 gives v_i − Σ_k ŷ_k v_k = 0.
 
     Parameters
@@ -352,9 +353,10 @@ def equal_components(base: sp.IndexedBase, value: Any, name: str | None = None) 
         return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: value)
 
     def concrete(expr: Expr, sizes: Mapping[sp.Symbol, int]) -> Expr:
-        out = general(expr)
+        sized = value.xreplace(dict(sizes))  # a value such as log(n) takes the size too
+        out = expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: sized)
         reps = {
-            s: value for s in out.free_symbols if s in _INDEXED_OF and _INDEXED_OF[s][0] == base
+            s: sized for s in out.free_symbols if s in _INDEXED_OF and _INDEXED_OF[s][0] == base
         }
         return out.xreplace(reps) if reps else out
 
