@@ -158,8 +158,9 @@ def test_equal_components_takes_the_concrete_size_in_its_value():
     every = sym.equal_components(ell0, sp.log(sym.n))
     assert every.concrete(ell0[1] + ell0[2], {N: 2, sym.n: 3}) == 2 * sp.log(3)
     rec = (
-        Derivation("mean_log_n", sp.Sum(ell0[s], (s, 1, N)) / N, sizes=[{N: 2, sym.n: 3}],
-                   given=[every])  # fmt: skip
+        Derivation(
+            "mean_log_n", sp.Sum(ell0[s], (s, 1, N)) / N, sizes=[{N: 2, sym.n: 3}], given=[every]
+        )  # fmt: skip
         .step(sp.log(sym.n), "N equal terms")
         .check()
     )

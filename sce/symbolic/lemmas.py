@@ -310,11 +310,15 @@ def analyse(
     >>> from sce.symbolic import i, n, v, yhat
     >>> analyse(sp.Sum(yhat[i] * square(v[i]), (i, 1, n)), {})[2]
     ['v_{i} = 0\\\\text{ for every } i']
+    >>> x = sp.Symbol("x", nonnegative=True)
+    >>> analyse(square(v[i]) + x, {})[2]  # a term without a lemma must vanish too
+    ['v_{i} = 0', 'x = 0']
     >>> analyse(-square(v[i]), {})[0]
     'the weight $-1$ of $v_{i}^{2}$ is not known to be non-negative'
     """
     lemmas: list[str] = []
     conditions: list[str] = []
+    plain: list[str] = []  # non-negative terms without a lemma: each must vanish too
     strict = False
     try:
         terms = list(_terms(sp.sympify(cert)))
@@ -326,6 +330,11 @@ def analyse(
             if sign is None:
                 return f"the term ${latex(weight)}$ is not known to be non-negative", (), [], False
             strict = strict or sign == "positive"
+            if sign == "nonnegative":  # a non-negative term: equality needs it to vanish
+                cond = rf"{latex(weight)} = 0"
+                if over:
+                    cond += r"\text{ for every } " + ", ".join(latex(a) for a in over)
+                plain.append(cond)
             continue
         problem = atom.side_condition(facts)
         if problem:
@@ -344,6 +353,8 @@ def analyse(
         if over:
             cond += r"\text{ for every } " + ", ".join(latex(a) for a in over)
         conditions.append(cond)
+    if conditions:  # a stated equality case lists every condition, none left out
+        conditions += plain
     if strict:
         conditions = [r"\text{never (a positive term)}"]
     return None, tuple(dict.fromkeys(lemmas)), conditions, strict
