@@ -157,14 +157,13 @@ def test_equal_components_takes_the_concrete_size_in_its_value():
     ell0 = indexed_base("l", real=True)
     every = sym.equal_components(ell0, sp.log(sym.n))
     assert every.concrete(ell0[1] + ell0[2], {N: 2, sym.n: 3}) == 2 * sp.log(3)
+    mean = sp.Sum(ell0[s], (s, 1, N)) / N
+    sizes = [{N: 2, sym.n: 3}]
     rec = (
-        Derivation(
-            "mean_log_n", sp.Sum(ell0[s], (s, 1, N)) / N, sizes=[{N: 2, sym.n: 3}], given=[every]
-        )  # fmt: skip
+        Derivation("mean_log_n", mean, sizes=sizes, given=[every])
         .step(sp.log(sym.n), "N equal terms")
         .check()
     )
     assert rec.n_general == 1 and rec.n_concrete == 1
-    wrong = Derivation("mean_log_n_wrong", sp.Sum(ell0[s], (s, 1, N)) / N,
-                       sizes=[{N: 2, sym.n: 3}], given=[every])  # fmt: skip
+    wrong = Derivation("mean_log_n_wrong", mean, sizes=sizes, given=[every])
     assert wrong.step(sp.log(sym.n + 1), "(wrong)").try_check() is not None

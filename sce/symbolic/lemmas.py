@@ -287,6 +287,39 @@ def _terms(e: Expr, over: tuple[Any, ...] = ()) -> Iterator[tuple[Expr, Any, tup
         yield e, None, over
 
 
+#: Marks the equality condition "this term is 0" of a non-negative term without a lemma.
+TERM_ZERO = "\x00"
+
+
+def equality_case(conditions: Sequence[str]) -> tuple[str, ...]:
+    """A chain's equality case: every condition, or none if only terms without a lemma gave one.
+
+    A chain that states an equality case ("equality iff ...") names every condition, also the
+    vanishing of a non-negative term without a lemma; a chain whose certificates are only such
+    terms states no equality case (as before).
+
+    Parameters
+    ----------
+    conditions : sequence of str
+
+    Returns
+    -------
+    tuple of str
+
+    Raises
+    ------
+    None
+
+    Examples
+    --------
+    >>> equality_case(["v = 0", TERM_ZERO + "x = 0"]), equality_case([TERM_ZERO + "x = 0"])
+    (('v = 0', 'x = 0'), ())
+    """
+    if all(c.startswith(TERM_ZERO) for c in conditions):
+        return ()
+    return tuple(dict.fromkeys(c.lstrip(TERM_ZERO) for c in conditions))
+
+
 def analyse(
     cert: Expr, facts: Mapping[Any, str]
 ) -> tuple[str | None, tuple[str, ...], list[str], bool]:
@@ -311,7 +344,7 @@ def analyse(
     >>> analyse(sp.Sum(yhat[i] * square(v[i]), (i, 1, n)), {})[2]
     ['v_{i} = 0\\\\text{ for every } i']
     >>> x = sp.Symbol("x", nonnegative=True)
-    >>> analyse(square(v[i]) + x, {})[2]  # a term without a lemma must vanish too
+    >>> [c.lstrip(TERM_ZERO) for c in analyse(square(v[i]) + x, {})[2]]  # x must vanish too
     ['v_{i} = 0', 'x = 0']
     >>> analyse(-square(v[i]), {})[0]
     'the weight $-1$ of $v_{i}^{2}$ is not known to be non-negative'
@@ -353,8 +386,7 @@ def analyse(
         if over:
             cond += r"\text{ for every } " + ", ".join(latex(a) for a in over)
         conditions.append(cond)
-    if conditions:  # a stated equality case lists every condition, none left out
-        conditions += plain
+    conditions += [TERM_ZERO + c for c in plain]
     if strict:
         conditions = [r"\text{never (a positive term)}"]
     return None, tuple(dict.fromkeys(lemmas)), conditions, strict
