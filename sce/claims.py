@@ -50,7 +50,9 @@ __all__ = [
 ]
 
 KINDS = ("derived", "computed", "stated")
-MIME = "application/vnd.sce.claims+json"
+#: Where the summary output carries its claims for the record page (output metadata: a renderer
+#: shows the Markdown and ignores it).
+METADATA_KEY = "sce.claims"
 
 
 class ClaimError(AssertionError):
@@ -193,12 +195,11 @@ class ClaimsSummary:
             lines.append(f"| {i} | {text} | {how[c.kind]}{support} |")
         return "\n".join(lines)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {
-            "text/plain": str(self),
-            "text/markdown": self._repr_markdown_(),
-            MIME: {"claims": [asdict(c) for c in self.items]},
-        }
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = {"text/plain": str(self), "text/markdown": self._repr_markdown_()}
+        return data, {METADATA_KEY: [asdict(c) for c in self.items]}
 
 
 def claims_summary() -> ClaimsSummary:
@@ -220,7 +221,7 @@ def read_chapter_claims(path: str | Path) -> list[Claim]:
     if len(cells) != 1:
         raise ValueError(f"{path.name}: expected one cell tagged 'claims', found {len(cells)}")
     for out in cells[0].get("outputs", []):
-        data = out.get("data", {}).get(MIME)
-        if data is not None:
-            return [Claim(**c) for c in data["claims"]]
+        items = out.get("metadata", {}).get(METADATA_KEY)
+        if items is not None:
+            return [Claim(**c) for c in items]
     raise ValueError(f"{path.name}: the cell tagged 'claims' has no claims output")

@@ -82,12 +82,9 @@ def test_text_must_be_a_sentence():
 
 def test_the_reader_finds_the_summary_and_names_what_is_missing(tmp_path):
     claim("exp(0) = 1", holds=bool(np.exp(0.0) == 1.0))
-    bundle = claims_summary()._repr_mimebundle_()
-    cell = {
-        "cell_type": "code",
-        "metadata": {"tags": ["claims"]},
-        "outputs": [{"output_type": "execute_result", "data": bundle}],
-    }
+    data, metadata = claims_summary()._repr_mimebundle_()
+    out = {"output_type": "execute_result", "data": data, "metadata": metadata}
+    cell = {"cell_type": "code", "metadata": {"tags": ["claims"]}, "outputs": [out]}
     nb = tmp_path / "01-x.ipynb"
     nb.write_text(json.dumps({"cells": [cell]}))
     assert read_chapter_claims(nb) == claims()

@@ -35,7 +35,7 @@ def test_softmax_temperatures_rejects_non_positive_temperature() -> None:
 def test_prediction_vs_truth_prints_the_loss() -> None:
     fig = plots.prediction_vs_truth([0.7, 0.2, 0.1], [1, 0, 0], loss=0.35667, title="t")
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "cross-entropy E = 0.357" in texts
+    assert "cross-entropy $\\ell$ = 0.357" in texts
     assert _labelled(fig)
 
 

@@ -154,7 +154,7 @@ def prediction_vs_truth(
     ax.text(
         0.02,
         0.95,
-        f"cross-entropy E = {loss:.3f}",
+        f"cross-entropy $\\ell$ = {loss:.3f}",
         transform=ax.transAxes,
         va="top",
         fontsize=11,
@@ -162,7 +162,7 @@ def prediction_vs_truth(
     )
     default = (
         f"{title}: bar chart of the label y ({numbers(y, 'g')}) beside the prediction ŷ "
-        f"({numbers(p)}) for classes {listing(names)}; the cross-entropy is E = {loss:.3f}."
+        f"({numbers(p)}) for classes {listing(names)}; the cross-entropy is ℓ = {loss:.3f}."
     )
     return with_alt(fig, alt, default)
 
@@ -290,7 +290,7 @@ def label_smoothing_bars(
     x = np.arange(p.size)
     names = [str(k + 1) for k in range(p.size)]
     ax.bar(x - 0.27, y, 0.27, color="#999999", label=r"label $y$")
-    ax.bar(x, s, 0.27, color=TRUTH, label=r"smoothed $y_\varepsilon$")
+    ax.bar(x, s, 0.27, color=TRUTH, label=r"smoothed $y^{\varepsilon}$")
     ax.bar(x + 0.27, p, 0.27, color=PREDICTION, label=r"prediction $\hat y$")
     ax.set_xticks(x, names)
     ax.set_xlabel("class")
@@ -303,7 +303,7 @@ def label_smoothing_bars(
     ax_grad.set_xticks(x, names)
     ax_grad.set_xlabel("class")
     ax_grad.set_ylabel("gradient of the loss")
-    ax_grad.set_title(r"$\hat y - y_\varepsilon$")
+    ax_grad.set_title(r"$\hat y - y^{\varepsilon}$")
     default = (
         f"Two bar charts over classes {listing(names)}. Left: the label y ({numbers(y, 'g')}), "
         f"the smoothed label ({numbers(s)}) and the prediction ŷ ({numbers(p)}). Right: the "

@@ -33,7 +33,7 @@ def gradient_saturation(
     p_true : numpy.ndarray
         Probabilities of the true class, increasing.
     ce_grad, se_grad : numpy.ndarray
-        ``|∂E/∂z_true|`` for cross-entropy and for squared error through softmax, at each
+        ``|∂ℓ/∂z_true|`` for cross-entropy and for squared error through softmax, at each
         ``p_true``.
     alt : str, optional
         What the figure shows, for readers who cannot see it; by default a description made
@@ -67,7 +67,7 @@ def gradient_saturation(
     ax.plot(p_true, ce_grad, color=PREDICTION, label="cross-entropy")
     ax.plot(p_true, se_grad, color=WRONG, label="squared error through softmax")
     ax.set_xlabel("probability given to the true class")
-    ax.set_ylabel(r"$|\partial E / \partial z_{\mathrm{true}}|$")
+    ax.set_ylabel(r"$|\partial \ell / \partial z_{\mathrm{true}}|$")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.05)
     ax.set_title("Learning signal when the prediction is wrong")
@@ -182,7 +182,7 @@ def vector_jacobian_product(
 ) -> Figure:
     """The chain rule of cross-entropy through softmax as a picture: ``gᵀ J = ŷ − y``.
 
-    Left: the row vector ``g = ∂E/∂ŷ = −y/ŷ``. Middle: the softmax Jacobian
+    Left: the row vector ``g = ∂ℓ/∂ŷ = −y/ŷ``. Middle: the softmax Jacobian
     ``J_ij = ∂ŷ_i/∂z_j`` as a grid of coloured cells with their values. Right: the product
     ``gᵀ J``, one entry per logit, which is ``ŷ − y`` when the label sums to one.
 
@@ -215,7 +215,7 @@ def vector_jacobian_product(
     --------
     >>> fig = vector_jacobian_product([2.0, 1.0, 0.1], [1.0, 0.0, 0.0])
     >>> [ax.get_title() for ax in fig.axes[:3]]
-    ['g = ∂E/∂ŷ = −y/ŷ', 'J = ∂ŷ/∂z', 'gᵀJ = ŷ − y']
+    ['g = ∂ℓ/∂ŷ = −y/ŷ', 'J = ∂ŷ/∂z', 'gᵀJ = ŷ − y']
     """
     from sce import softmax, softmax_jacobian
 
@@ -236,8 +236,8 @@ def vector_jacobian_product(
     ax_g.axhline(0, color=GREY, lw=0.8)
     ax_g.set_xticks(x, names)
     ax_g.set_xlabel("output $i$")
-    ax_g.set_ylabel(r"$\partial E / \partial \hat y_i$")
-    ax_g.set_title("g = ∂E/∂ŷ = −y/ŷ")
+    ax_g.set_ylabel(r"$\partial \ell / \partial \hat y_i$")
+    ax_g.set_title("g = ∂ℓ/∂ŷ = −y/ŷ")
     top = float(np.abs(jac).max())
     ax_j.imshow(jac, cmap="RdBu", vmin=-top, vmax=top)
     for i in range(z.size):
@@ -255,7 +255,7 @@ def vector_jacobian_product(
     ax_p.axhline(0, color=GREY, lw=0.8)
     ax_p.set_xticks(x, names)
     ax_p.set_xlabel("logit $j$")
-    ax_p.set_ylabel(r"$\partial E / \partial z_j$")
+    ax_p.set_ylabel(r"$\partial \ell / \partial z_j$")
     ax_p.set_title("gᵀJ = ŷ − y")
     ax_p.legend(loc="upper right")
     default = (
