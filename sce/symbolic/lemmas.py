@@ -291,30 +291,9 @@ def _terms(e: Expr, over: tuple[Any, ...] = ()) -> Iterator[tuple[Expr, Any, tup
 TERM_ZERO = "\x00"
 
 
-def equality_case(conditions: Sequence[str]) -> tuple[str, ...]:
-    """A chain's equality case: every condition, or none if only terms without a lemma gave one.
-
-    A chain that states an equality case ("equality iff ...") names every condition, also the
-    vanishing of a non-negative term without a lemma; a chain whose certificates are only such
-    terms states no equality case (as before).
-
-    Parameters
-    ----------
-    conditions : sequence of str
-
-    Returns
-    -------
-    tuple of str
-
-    Raises
-    ------
-    None
-
-    Examples
-    --------
-    >>> equality_case(["v = 0", TERM_ZERO + "x = 0"]), equality_case([TERM_ZERO + "x = 0"])
-    (('v = 0', 'x = 0'), ())
-    """
+def _equality_case(conditions: Sequence[str]) -> tuple[str, ...]:
+    """Every condition of a chain, or none if only terms without a lemma gave one (a chain that
+    states "equality iff" names every condition, also "this non-negative term is 0")."""
     if all(c.startswith(TERM_ZERO) for c in conditions):
         return ()
     return tuple(dict.fromkeys(c.lstrip(TERM_ZERO) for c in conditions))
