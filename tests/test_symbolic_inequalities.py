@@ -189,3 +189,21 @@ def test_a_wrong_iff_step_fails():
         Derivation("mixed", sp.Eq(x, 1), sizes=()).step(sp.Eq(x - 1, 0), "", rel="iff").step(
             0, "", rel=">=", by=1
         )
+
+
+def test_a_nonnegative_term_without_a_lemma_adds_its_zero_to_the_equality_case():
+    # x ≤ x + (x − 1)² + x(1 − x) on [0, 1]: equality needs x = 1 AND x(1 − x) = 0; an equality
+    # case that named only the square would claim too much.
+    import sympy as sp
+
+    from sce.symbolic import Derivation, nonnegative, square
+
+    x = sp.Symbol("x", real=True)
+    d = Derivation("grow", x, sizes=(), given=[nonnegative(x, 1 - x)]).step(
+        x + (x - 1) ** 2 + x * (1 - x),
+        "add non-negative terms",
+        rel="<=",
+        by=square(x - 1) + x * (1 - x),
+    )
+    equality = d.check().equality
+    assert len(equality) == 2 and any("= 0" in c and "1 - x" in c for c in equality)

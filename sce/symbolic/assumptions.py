@@ -102,7 +102,9 @@ def sum_to_one(
 ) -> Assumption:
     r"""The assumption Σ_i base_i = 1 (or Σ_c base_{s,c} = 1 for every row s).
 
-    General form: any ``Sum(base[m], (m, 1, size))`` is replaced by 1. Concrete form: the last
+    General form: any ``Sum(base[m], (m, 1, size))`` is replaced by 1, also as one limit of a
+    sum with several (Σ_s Σ_c Y_sc → Σ_s 1 = N; ranges that do not depend on each other, so
+    the sums may be swapped), never a sum over another index (Σ_c Y_cc). Concrete form: the last
     component is replaced by 1 minus the others, ``base[size] → 1 − Σ_{m<size} base[m]``.
 
     Parameters
@@ -131,19 +133,33 @@ def sum_to_one(
     """
     s_idx = _index("s")
 
-    def general(expr: Expr) -> Expr:
-        def match(e: Expr) -> bool:
-            if not isinstance(e, sp.Sum) or len(e.limits) != 1:
-                return False
-            var, lo, hi = e.limits[0]
-            if (lo, hi) != (1, size) or not isinstance(e.function, sp.Indexed):
-                return False
-            f = e.function
-            if f.base != base:
-                return False
-            return f.indices[-1] == var and (rows is None) == (len(f.indices) == 1)
+    def inner(e: Expr) -> int | None:
+        """The limit of the sum `e` over the last index of base[..., m] (any of its limits)."""
+        if not isinstance(e, sp.Sum) or not isinstance(e.function, sp.Indexed):
+            return None
+        f = e.function
+        if f.base != base or (rows is None) != (len(f.indices) == 1):
+            return None
+        bounds = [b for _, lo, hi in e.limits for b in (lo, hi)]
+        if any(b.has(*e.variables) for b in bounds):
+            return None  # a range that depends on another index: no swapping
+        for pos, (var, lo, hi) in enumerate(e.limits):
+            others = f.indices[:-1]
+            if (
+                f.indices[-1] == var
+                and (lo, hi) == (1, size)
+                and not any(a.has(var) for a in others)
+            ):
+                return pos
+        return None
 
-        return expr.replace(match, lambda e: sp.Integer(1))
+    def general(expr: Expr) -> Expr:
+        def replace(e: Expr) -> Expr:
+            pos = inner(e)
+            rest = e.limits[:pos] + e.limits[pos + 1 :]  # type: ignore[index]
+            return sp.Sum(1, *rest).doit() if rest else sp.Integer(1)
+
+        return expr.replace(lambda e: inner(e) is not None, replace)
 
     def concrete(expr: Expr, sizes: Mapping[sp.Symbol, int]) -> Expr:
         m = sizes[size]
@@ -301,7 +317,8 @@ SUM_Y_IS_ONE = sum_to_one()
 def equal_components(base: sp.IndexedBase, value: Any, name: str | None = None) -> Assumption:
     r"""The assumption base_i = value for every i (a vector proportional to the all-ones one).
 
-    General and concrete form: every component ``base[...]`` is replaced by `value`. Used to
+    General and concrete form: every component ``base[...]`` is replaced by `value` (for a
+    concrete size, with the size substituted in `value` too, e.g. log n → log 3). Used to
     check the "if" direction of an equality case, e.g. v = c·1 gives v_i − Σ_k ŷ_k v_k = 0.
 
     Parameters
@@ -336,9 +353,10 @@ def equal_components(base: sp.IndexedBase, value: Any, name: str | None = None) 
         return expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: value)
 
     def concrete(expr: Expr, sizes: Mapping[sp.Symbol, int]) -> Expr:
-        out = general(expr)
+        sized = value.xreplace(dict(sizes))  # a value such as log(n) takes the size too
+        out = expr.replace(lambda e: isinstance(e, sp.Indexed) and e.base == base, lambda e: sized)
         reps = {
-            s: value for s in out.free_symbols if s in _INDEXED_OF and _INDEXED_OF[s][0] == base
+            s: sized for s in out.free_symbols if s in _INDEXED_OF and _INDEXED_OF[s][0] == base
         }
         return out.xreplace(reps) if reps else out
 

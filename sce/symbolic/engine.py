@@ -339,7 +339,7 @@ class Derivation(_Prover):
             self.concrete_form if self.sizes else "",
             self.title,
             self.relation,
-            tuple(equality) if self.relation != "=" else (),
+            _lemmas._equality_case(equality) if self.relation != "=" else (),
         )
 
     def _prove_iff(

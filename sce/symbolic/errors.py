@@ -33,10 +33,16 @@ def _rename_dummies(expr: Expr) -> Expr:
         taken = {str(a) for a in expr.free_symbols}
         taken |= {str(v) for t in expr.atoms(sp.Sum) if s in t.atoms(sp.Sum) for v in t.variables}
         taken |= {str(v) for t in s.atoms(sp.Sum) if t != s for v in t.variables}
-        var, lo, hi = s.limits[0]
-        letter = next((a for a in _LETTERS if a not in taken), "m")
-        new = sp.Symbol(letter, integer=True, positive=True)
-        expr = expr.xreplace({s: sp.Sum(s.function.xreplace({var: new}), (new, lo, hi))})
+        body, limits = s.function, list(s.limits)
+        for pos, (var, lo, hi) in enumerate(limits):  # every limit of a multi-limit sum
+            if not (isinstance(var, sp.Dummy) or str(var).startswith("m_")):
+                continue
+            letter = next((a for a in _LETTERS if a not in taken), "m")
+            taken.add(letter)
+            new = sp.Symbol(letter, integer=True, positive=True)
+            body = body.xreplace({var: new})
+            limits[pos] = (new, lo, hi)
+        expr = expr.xreplace({s: sp.Sum(body, *limits)})
     return expr
 
 

@@ -287,6 +287,18 @@ def _terms(e: Expr, over: tuple[Any, ...] = ()) -> Iterator[tuple[Expr, Any, tup
         yield e, None, over
 
 
+#: Marks the equality condition "this term is 0" of a non-negative term without a lemma.
+TERM_ZERO = "\x00"
+
+
+def _equality_case(conditions: Sequence[str]) -> tuple[str, ...]:
+    """Every condition of a chain, or none if only terms without a lemma gave one (a chain that
+    states "equality iff" names every condition, also "this non-negative term is 0")."""
+    if all(c.startswith(TERM_ZERO) for c in conditions):
+        return ()
+    return tuple(dict.fromkeys(c.lstrip(TERM_ZERO) for c in conditions))
+
+
 def analyse(
     cert: Expr, facts: Mapping[Any, str]
 ) -> tuple[str | None, tuple[str, ...], list[str], bool]:
@@ -310,11 +322,15 @@ def analyse(
     >>> from sce.symbolic import i, n, v, yhat
     >>> analyse(sp.Sum(yhat[i] * square(v[i]), (i, 1, n)), {})[2]
     ['v_{i} = 0\\\\text{ for every } i']
+    >>> x = sp.Symbol("x", nonnegative=True)
+    >>> [c.lstrip(TERM_ZERO) for c in analyse(square(v[i]) + x, {})[2]]  # x must vanish too
+    ['v_{i} = 0', 'x = 0']
     >>> analyse(-square(v[i]), {})[0]
     'the weight $-1$ of $v_{i}^{2}$ is not known to be non-negative'
     """
     lemmas: list[str] = []
     conditions: list[str] = []
+    plain: list[str] = []  # non-negative terms without a lemma: each must vanish too
     strict = False
     try:
         terms = list(_terms(sp.sympify(cert)))
@@ -326,6 +342,11 @@ def analyse(
             if sign is None:
                 return f"the term ${latex(weight)}$ is not known to be non-negative", (), [], False
             strict = strict or sign == "positive"
+            if sign == "nonnegative":  # a non-negative term: equality needs it to vanish
+                cond = rf"{latex(weight)} = 0"
+                if over:
+                    cond += r"\text{ for every } " + ", ".join(latex(a) for a in over)
+                plain.append(cond)
             continue
         problem = atom.side_condition(facts)
         if problem:
@@ -344,6 +365,7 @@ def analyse(
         if over:
             cond += r"\text{ for every } " + ", ".join(latex(a) for a in over)
         conditions.append(cond)
+    conditions += [TERM_ZERO + c for c in plain]
     if strict:
         conditions = [r"\text{never (a positive term)}"]
     return None, tuple(dict.fromkeys(lemmas)), conditions, strict

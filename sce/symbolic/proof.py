@@ -16,6 +16,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from sce.symbolic.assumptions import Assumption
 from sce.symbolic.errors import Failure
+from sce.symbolic.sums import _range_conditions
 from sce.symbolic.symbols import _BASES
 from sce.symbolic.typeset import _Entry
 from sce.symbolic.zero import _delta_sums, _eval_derivatives, _expand_sums, _unfold, _zero_method
@@ -40,6 +41,8 @@ class _Prover:
         e = _eval_derivatives(expr, self.definitions, None)
         e = _unfold(e, self.definitions)
         e = _delta_sums(e)
+        for idx, size in self.indices.items():  # a free index lies in 1..its size
+            e = _range_conditions(e, idx, sp.Integer(1), sp.sympify(size))
         for a in assumptions:
             e = a.general(e)
         return e

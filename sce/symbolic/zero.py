@@ -15,7 +15,9 @@ The zero test, in the order it is tried (the method that succeeded is recorded p
 2. the step's assumptions are applied (general rewrite, or substitution for concrete sizes);
 3. logarithms are normalised (``together`` + ``factor`` of the argument, ``expand_log``);
 4. general form only: each sum is split over its terms, factors free of the summation index are
-   pulled out, and its index is renamed canonically, so equal sums become equal atoms;
+   pulled out, and its index is renamed canonically, so equal sums become equal atoms
+   (:mod:`sce.symbolic.sums`: one index per limit of a nested sum); the assumptions are applied
+   again; if the difference does not vanish, nested sums are also tried swapped;
 5. ``expand`` (including e^{a+b} → e^a e^b); a product δ_ij f(j) is rewritten δ_ij f(i);
    if the result is 0 the method is ``"expand"``;
 6. otherwise ``together`` (one common denominator) and ``expand`` of the numerator: method
@@ -36,6 +38,7 @@ from sympy.codegen.cfunctions import log1p
 from sympy.concrete.delta import deltasummation
 
 from sce.symbolic.concrete import _INDEXED_OF, _to_symbols
+from sce.symbolic.sums import _normalize_sums
 from sce.symbolic.symbols import Definitions
 
 if TYPE_CHECKING:
@@ -193,42 +196,6 @@ def _normalize_logs(expr: Expr) -> Expr:
         return sp.expand_log(sp.log(sp.together(arg)), force=True)
 
     return expr.replace(lambda e: isinstance(e, sp.log), lambda e: one(e.args[0]))
-
-
-def _sum_level(expr: Expr) -> int:
-    return max((1 + _sum_level(s.function) for s in expr.atoms(sp.Sum) if s is not expr), default=0)
-
-
-def _normalize_sums(expr: Expr) -> Expr:
-    """Split sums over terms, pull out index-free factors, rename indices canonically."""
-    if not expr.has(sp.Sum):
-        return expr
-    if isinstance(expr, sp.Sum):
-        body = _normalize_sums(expr.function)
-        for var, lo, hi in reversed(expr.limits):
-            body = sp.expand(body)
-            total = []
-            for term in sp.Add.make_args(body):
-                if any(var in d.free_symbols for d in term.atoms(sp.KroneckerDelta)):
-                    total.append(deltasummation(term, (var, lo, hi), no_piecewise=True))
-                    continue
-                const, dep = [], []
-                for f in sp.Mul.make_args(term):
-                    (dep if var in f.free_symbols else const).append(f)
-                dep_expr = sp.Mul(*dep)
-                if dep_expr == 1:
-                    total.append(sp.Mul(*const) * (hi - lo + 1))
-                    continue
-                level = _sum_level(dep_expr)
-                canon = sp.Symbol(f"m_{level}", integer=True, positive=True)
-                total.append(
-                    sp.Mul(*const) * sp.Sum(dep_expr.xreplace({var: canon}), (canon, lo, hi))
-                )
-            body = sp.Add(*total)
-        return body
-    if not expr.args:
-        return expr
-    return expr.func(*[_normalize_sums(a) for a in expr.args])
 
 
 def _delta_canon(expr: Expr) -> Expr:
@@ -399,13 +366,36 @@ def _zero_method(
             return None, residual
         return ("cancel" if "cancel" in methods else "expand"), residual
     d = _normalize_logs(diff)
-    if general:
-        d = _normalize_sums(d)
+    if not general:
+        if not _numerator(d):
+            return "cancel", sp.Integer(0)
+        return None, sp.factor_terms(sp.together(d))
+    first = None
+    for interchange in (False, True):  # sums as written; then nested sums also swapped
+        e = _general_zero(d, assumptions, interchange)
+        if e == 0:
+            return "expand", e
+        if not _numerator(e):
+            return "cancel", sp.Integer(0)
+        first = e if first is None else first
+    return None, sp.factor_terms(sp.together(first))
+
+
+def _general_zero(d: Expr, assumptions: Sequence[Assumption], interchange: bool) -> Expr:
+    """Sums normalised and the assumptions applied, until nothing changes (a few rounds)."""
+
+    def assume(e: Expr) -> Expr:
+        for a in assumptions:
+            e = a.general(e)
+        return e
+
+    rewrite = assume if interchange else None
+    d = _normalize_sums(d, rewrite)
+    for _ in range(2):
+        before = d
         for a in assumptions:  # again: sums such as Σ_i y_i may only now stand alone
             d = a.general(d)
-        d = _delta_canon(d)
-        if d == 0:
-            return "expand", d
-    if not _numerator(d):
-        return "cancel", sp.Integer(0)
-    return None, sp.factor_terms(sp.together(d))
+        if d == before:
+            break
+        d = _normalize_sums(d, rewrite)  # an inner sum replaced: normalise around it
+    return _delta_canon(d)
