@@ -97,7 +97,6 @@ def test_the_reader_finds_the_summary_and_names_what_is_missing(tmp_path):
         read_chapter_claims(nb)
 
 
-@pytest.mark.skip(reason="enabled once every chapter registers its claims")
 def test_every_chapter_ends_with_its_claims():
     for path in chapter_paths():
         if path.stem.startswith("15-"):

@@ -366,8 +366,8 @@ def run_chapter_derivations(path: str | Path) -> ChapterRecord:
     """Execute, in order, only the cells tagged ``derivation`` of a chapter, in a fresh namespace.
 
     Each cell runs as in a notebook (its last bare expression is displayed, so a derivation
-    left as the cell's value is checked as it would be rendered); printed output is discarded. A
-    cell also tagged ``raises-exception`` must raise (an exercise's wrong attempt): its
+    left as the cell's value is checked as it would be rendered); printed and displayed output is
+    discarded. A cell also tagged ``raises-exception`` must raise (an exercise's wrong attempt): its
     ``DerivationError`` is expected, its failure is gathered, and a cell that does not raise is
     an error.
 
@@ -404,7 +404,12 @@ def run_chapter_derivations(path: str | Path) -> ChapterRecord:
     cells = _derivation_cells(path)
     namespace: dict[str, Any] = {"__name__": f"__derivations_{path.stem}__"}
     start = time.perf_counter()
-    with collect() as (records, failures), contextlib.redirect_stdout(io.StringIO()):
+    try:  # display() calls of the cells are discarded too (inside IPython)
+        from IPython.utils.capture import capture_output
+    except ImportError:  # pragma: no cover - IPython is a dependency of the book
+        capture_output = contextlib.nullcontext
+    quiet = contextlib.redirect_stdout(io.StringIO())
+    with collect() as (records, failures), quiet, capture_output():
         for number, source, tags in cells:
             name = f"{path.name}, cell {number}"
             if "raises-exception" in tags:
