@@ -114,11 +114,12 @@ MARGINS_64 = [0, 0.5, 1, 2, 5, 10, 20, 30, 36, 37, 40, 60, 100, 300, 600, 700]
 MARGINS_32 = [0, 0.5, 1, 2, 5, 10, 16, 17, 20, 30, 40, 60, 80, 87, 100]
 
 
-@pytest.fixture(params=["narrow", "wide"])
+@pytest.fixture(params=["fast", "compensated"])
 def kernel(request, monkeypatch):
-    """Run a test through the transposed kernel for few classes and through the row kernel."""
-    if request.param == "wide":
-        monkeypatch.setattr(sce.numeric._fused, "_NARROW_CLASSES", 0)
+    """Run a test through the fast route (rows that allow it) and with every row through the
+    compensated (TwoSum) route."""
+    if request.param == "compensated":
+        monkeypatch.setattr(sce.numeric._fused, "_FAST_ROUTE", False)
     return request.param
 
 
