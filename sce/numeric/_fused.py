@@ -44,8 +44,8 @@ _BLOCK = 262144
 # sequential per SIMD lane, so longer runs would lose bits).
 _PANEL = 1024
 # Below this many classes, the per-row scale is repeated into a flat array (NumPy broadcasts
-# slowly over short rows).
-_REPEAT_CLASSES = 2048
+# slowly over short rows: several nanoseconds a row).
+_REPEAT_CLASSES = 128
 # Tests switch the fast route off to run every row through the compensated one.
 _FAST_ROUTE = True
 
