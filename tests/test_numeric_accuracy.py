@@ -114,11 +114,12 @@ MARGINS_64 = [0, 0.5, 1, 2, 5, 10, 20, 30, 36, 37, 40, 60, 100, 300, 600, 700]
 MARGINS_32 = [0, 0.5, 1, 2, 5, 10, 16, 17, 20, 30, 40, 60, 80, 87, 100]
 
 
-@pytest.fixture(params=["narrow", "wide"])
+@pytest.fixture(params=["fast", "compensated"])
 def kernel(request, monkeypatch):
-    """Run a test through the transposed kernel for few classes and through the row kernel."""
-    if request.param == "wide":
-        monkeypatch.setattr(sce.numeric._fused, "_NARROW_CLASSES", 0)
+    """Run a test through the fast route (rows that allow it) and with every row through the
+    compensated (TwoSum) route."""
+    if request.param == "compensated":
+        monkeypatch.setattr(sce.numeric._fused, "_FAST_ROUTE", False)
     return request.param
 
 
@@ -275,3 +276,29 @@ def test_subnormal_probabilities_within_absolute_bound():
     for c in range(4):
         assert ulp_error(p[0, c], r["p"][c], np.float64) <= 4
     assert p[0, 3] == 0.0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_edges_of_the_fast_route_within_ulp_goal(dtype, kernel):
+    # The fast route needs no row maximum; these rows sit at the edges of its conditions:
+    # negative logits only (sum of exponentials above and below 1), a target below 0 whose
+    # rivals' exponentials are subnormal, a target far below the rest (L / e_y huge), the
+    # target as a tied maximum, many small terms, and a confident correct target (L far below
+    # e_y: L must not come from T - e_y).
+    big = 740.0 if dtype == np.float64 else 86.0
+    tiny_exp = -800.0 if dtype == np.float64 else -100.0
+    z = np.array(
+        [
+            [-2.0, -0.5, -1.25, -1.75, -0.75, -1.5],
+            [-6.0, -5.0, -7.5, -6.5, -5.5, -8.0],
+            [-0.25, tiny_exp, tiny_exp - 1, tiny_exp - 3, tiny_exp, tiny_exp - 2],
+            [-big, big, big - 1, 3.0, big - 0.5, 0.0],
+            [4.0, 4.0, 1.0, -2.0, 4.0, 3.5],
+            [1e-3, 2e-3, 0.0, 5e-4, 1.5e-3, 1e-4],
+            [25.0, 0.5, -1.0, 2.0, -3.0, 1.0],
+        ],
+        dtype,
+    )
+    y = np.array([1, 2, 0, 0, 1, 3, 0])
+    wl, wg = check_index_rows(z, y, dtype)
+    assert wl <= ULP[dtype] and wg <= ULP[dtype], (wl, wg)

@@ -19,11 +19,12 @@ from sce.gradcheck import numerical_gradient
 mpmath.mp.dps = 50
 
 
-@pytest.fixture(params=["narrow", "wide"])
+@pytest.fixture(params=["fast", "compensated"])
 def kernel(request, monkeypatch):
-    """Run a test through the transposed kernel for few classes and through the row kernel."""
-    if request.param == "wide":
-        monkeypatch.setattr(sce.numeric._fused, "_NARROW_CLASSES", 0)
+    """Run a test through the fast route (rows that allow it) and with every row through the
+    compensated (TwoSum) route."""
+    if request.param == "compensated":
+        monkeypatch.setattr(sce.numeric._fused, "_FAST_ROUTE", False)
     return request.param
 
 

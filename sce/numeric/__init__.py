@@ -13,6 +13,13 @@ arithmetic follows one scheme, explained in the chapter "Numerical stability and
   them; otherwise ``d_i = z_i - m`` is rounded, TwoSum recovers its exact rounding error
   ``e_i``, and ``E_i = exp(d_i) * (1 + e_i)``.
 
+For index targets the loss and gradient functions first try an equivalent route that leaves
+the *target's* term out of the sum instead of the argmax's (``_fused``): with ``e_i = exp(z_i)``,
+``L = sum_{i != y} e_i`` and ``T = e_y + L``, the loss is ``log1p(L / e_y)`` and the gradient
+``c e_i / T``, with ``-c L / T`` at the target. It needs no maximum, so the logits are read in
+three passes (exponential, row sums, scaling); rows whose logits are too large, too negative or
+masked at the target take the scheme above.
+
 Nothing is ever subtracted from 1 that could cancel: the loss of a confident prediction is
 ``log1p(S)``, not ``-log(1 - tiny)``, and the gradient of its true class is ``-S / (1 + S)``, not
 ``p - 1``. Measured against mpmath (``tests/test_numeric_accuracy.py``,
