@@ -30,10 +30,8 @@ choice depends only on the inputs, never on whether the loss or the gradient is 
 In float64, a row whose ``S_y`` is below 4 takes ``log1p(S_y)`` with ``S_y = L / exp(z_y)`` in
 extended precision (``np.longdouble``, where it is wider than float64; one exponential per such
 row): there ``log1p(S) ~ S``, so the rounding of ``exp(z_y)`` would reach the loss in full
-(1.76 ulp at most on the accuracy grid, against 1.18 with it).
-float64 logits take the compensated route for every row: there the fast route's loss would carry
-the rounding of ``exp(z_y)`` in full (1.76 ulp at most on the accuracy grid, against 1.18 for the
-compensated route), while float32 losses, computed in float64, do not see it.
+(1.76 ulp at most on the accuracy grid, against 1.18 with it). float32 losses, computed in
+float64 from the float32 sums, do not need it.
 
 Samples whose target is ``ignore_index`` are not inspected: their loss is 0 and their gradient
 row is 0, whatever their logits.
