@@ -187,12 +187,11 @@ class ClaimsSummary:
     __repr__ = __str__
 
     def _repr_markdown_(self) -> str:
-        how = {"derived": "derived: ", "computed": "computed", "stated": "stated: "}
-        lines = [str(self), "", "| # | claim | how |", "|---|---|---|"]
+        # A numbered list, not a table: long claims and their formulas wrap on a phone.
+        lines = [str(self), ""]
         for i, c in enumerate(self.items, 1):
-            support = "" if c.kind == "computed" else c.support.replace("|", "\\|")
-            text = c.text.replace("|", "\\|")
-            lines.append(f"| {i} | {text} | {how[c.kind]}{support} |")
+            how = {"derived": f"*derived*: {c.support}", "computed": "*computed*"}
+            lines.append(f"{i}. {c.text} ({how.get(c.kind, f'*stated*: {c.support}')})")
         return "\n".join(lines)
 
     def _repr_mimebundle_(

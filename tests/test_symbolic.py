@@ -155,12 +155,12 @@ def test_check_derivations_script_prints_each_chapter_and_the_total(tmp_path):
     assert out.splitlines()[-1].startswith("total")
 
 
-def test_record_table_lists_each_derivation_and_each_failure(tmp_path):
+def test_record_list_lists_each_derivation_and_each_failure(tmp_path):
     chapter = sym.run_chapter_derivations(_notebook(tmp_path, CELLS))
-    lines = sym.record_table([chapter]).splitlines()
-    assert lines[0].startswith("| chapter | derivation | steps | proved |")
-    assert lines[2] == "| 99-demo | twice | 1 | exact |  |  |  |"
-    assert lines[3].startswith("| 99-demo | bad | 1 | shown failing at step 1 |")
+    lines = sym.record_list([chapter]).splitlines()
+    assert lines[0] == "**99-demo**"
+    assert lines[2] == "1. **twice**: 1 step, exact"
+    assert lines[3] == "2. **bad**: shown failing at step 1"
 
 
 def test_equal_components_proves_the_if_direction_of_an_equality_case():

@@ -82,7 +82,7 @@ from sce.symbolic.records import (
     clear_records,
     collect,
     failed,
-    record_table,
+    record_list,
     run_chapter_derivations,
 )
 from sce.symbolic.render import equation_latex, glue_equation
@@ -164,7 +164,7 @@ __all__ = [
     "ordered_sum",
     "positive",
     "readable",
-    "record_table",
+    "record_list",
     "run_chapter_derivations",
     "sign_of",
     "softmax",

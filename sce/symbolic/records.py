@@ -26,7 +26,7 @@ __all__ = [
     "clear_records",
     "collect",
     "failed",
-    "record_table",
+    "record_list",
     "run_chapter_derivations",
 ]
 
@@ -428,19 +428,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def record_table(chapters: list[ChapterRecord], *, seconds: bool = False) -> str:
-    """A Markdown table of what each chapter's derivations proved, one row per derivation.
+def record_list(chapters: list[ChapterRecord]) -> str:
+    """Markdown of what each chapter's derivations proved: a heading per chapter, one numbered
+    item per derivation (a list rather than a table, so that it reads on a phone).
 
-    Columns: chapter, derivation (its title, or its name), steps, where proved (general form,
-    concrete sizes, stated), steps proved for concrete sizes only (with the reason),
-    assumptions, lemmas; with ``seconds=True`` also the check time (not deterministic: keep it
-    out of outputs that nbval compares). Derivations shown failing on purpose are listed with
-    "shown failing at step k".
+    Each item gives the derivation's title (or name), its steps, where they were proved (general
+    form, concrete sizes, stated), the steps proved for concrete sizes only (with the reason),
+    its assumptions and its lemmas. Derivations shown failing on purpose say "shown failing at
+    step k". A chapter without derivations is left out.
 
     Parameters
     ----------
     chapters : list of ChapterRecord
-    seconds : bool
 
     Returns
     -------
@@ -452,26 +451,24 @@ def record_table(chapters: list[ChapterRecord], *, seconds: bool = False) -> str
 
     Examples
     --------
-    >>> print(record_table([ChapterRecord("01-demo", (), (), 0, 0.0)]).splitlines()[0])
-    | chapter | derivation | steps | proved | concrete only | assumptions | lemmas |
+    >>> print(record_list([ChapterRecord("01-demo", (), (), 0, 0.0)]))
+    <BLANKLINE>
     """
-    head = ["chapter", "derivation", "steps", "proved", "concrete only", "assumptions", "lemmas"]
-    if seconds:
-        head.append("s")
-    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    parts = []
     for ch in chapters:
+        items = []
         for r in ch.records:
-            only = "; ".join(f"step {k}: {why}" for k, why in r.only_concrete)
-            cells = [ch.chapter, r.title or r.name, str(r.n_steps), r.forms(), only,
-                     "; ".join(r.assumptions), "; ".join(r.lemmas)]  # fmt: skip
-            if seconds:
-                cells.append(f"{r.seconds:.2f}")
-            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+            facts = [f"{r.n_steps} step{'s' * (r.n_steps != 1)}, {r.forms()}"]
+            facts += [f"step {k} for concrete sizes only: {why}" for k, why in r.only_concrete]
+            if r.assumptions:
+                facts.append("assuming " + "; ".join(r.assumptions))
+            if r.lemmas:
+                facts.append("lemmas: " + "; ".join(r.lemmas))
+            items.append(f"**{r.title or r.name}**: " + "; ".join(facts))
         for f in ch.failures:
             d = f.derivation
-            cells = [ch.chapter, d.title or d.name, str(len(d.steps)),
-                     f"shown failing at step {f.step}", "", "", ""]  # fmt: skip
-            if seconds:
-                cells.append("")
-            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    return "\n".join(rows)
+            items.append(f"**{d.title or d.name}**: shown failing at step {f.step}")
+        if items:
+            lines = [f"{k}. {text}" for k, text in enumerate(items, 1)]
+            parts.append(f"**{ch.chapter}**\n\n" + "\n".join(lines))
+    return "\n\n".join(parts)
